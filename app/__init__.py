@@ -1,0 +1,1 @@
+"""The ASGI application, its settings, wiring and the ``runway`` command line."""

@@ -1,0 +1,119 @@
+"""Runway's settings, read once from ``RUNWAY_*`` environment variables (and a ``.env`` file).
+
+Built by ``get_settings()`` or passed explicitly (tests build ``Settings(...)``), never at import
+time. Nested groups use ``__`` in variable names: ``RUNWAY_QBO__CLIENT_ID``.
+"""
+
+from enum import StrEnum
+from functools import lru_cache
+from typing import Self
+
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET_KEY = "dev-secret-key-change-me"  # noqa: S105  (a known placeholder, refused in prod)
+"""Placeholder that is fine on a laptop and refused in production."""
+
+
+class Environment(StrEnum):
+    DEV = "dev"
+    PROD = "prod"
+
+
+class QboSettings(BaseModel):
+    """How to reach QuickBooks Online (defaults point at Intuit's production endpoints)."""
+
+    client_id: str = ""
+    client_secret: SecretStr = SecretStr("")
+    redirect_uri: str = "http://127.0.0.1:8000/qbo/callback"
+    api_base_url: str = "https://quickbooks.api.intuit.com"
+    auth_url: str = "https://appcenter.intuit.com/connect/oauth2"
+    token_url: str = "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer"  # noqa: S105
+    webhook_verifier_token: SecretStr = SecretStr("")
+    minor_version: int = Field(default=75, ge=1)
+    requests_per_minute: int = Field(default=500, ge=1)
+    max_concurrent_per_realm: int = Field(default=10, ge=1)
+    timeout_seconds: float = Field(default=30.0, gt=0)
+
+
+class Settings(BaseSettings):
+    """Everything configurable about a Runway process."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="RUNWAY_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+    )
+
+    database_url: str = "sqlite+aiosqlite:///./runway.db"
+    environment: Environment = Environment.DEV
+    secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
+    qbo: QboSettings = QboSettings()
+    smtp_url: SecretStr | None = None
+    digest_schedule: str | None = None
+    graphiql: bool | None = None
+    introspection: bool | None = None
+    cors_origins: list[str] = []
+    log_level: str = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError(
+                "must start with sqlite+aiosqlite:// or postgresql+asyncpg:// "
+                f"(got {value.split('://')[0]}://)"
+            )
+        return value
+
+    @field_validator("digest_schedule")
+    @classmethod
+    def _cron_expression(cls, value: str | None) -> str | None:
+        if value is not None and len(value.split()) != 5:
+            raise ValueError("must be a cron expression with five fields, e.g. '0 7 * * FRI'")
+        return value
+
+    @model_validator(mode="after")
+    def _no_placeholder_secrets_in_production(self) -> Self:
+        if self.environment is Environment.PROD:
+            if self.secret_key.get_secret_value() == DEV_SECRET_KEY:
+                raise ValueError("RUNWAY_SECRET_KEY must be set to a real secret in production")
+            if len(self.secret_key.get_secret_value()) < 32:
+                raise ValueError("RUNWAY_SECRET_KEY must be at least 32 characters in production")
+        return self
+
+    @property
+    def is_dev(self) -> bool:
+        return self.environment is Environment.DEV
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        """GraphiQL is on in dev unless switched off, and off in production unless switched on."""
+        return self.is_dev if self.graphiql is None else self.graphiql
+
+    @property
+    def introspection_enabled(self) -> bool:
+        """Introspection follows GraphiQL (which needs it) unless set on its own."""
+        return self.graphiql_enabled if self.introspection is None else self.introspection
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment on first use."""
+    return Settings()
+
+
+def describe_settings_error(error: Exception) -> str:
+    """Name the ``RUNWAY_*`` variable behind each invalid setting, for a one-screen error."""
+    from pydantic import ValidationError
+
+    if not isinstance(error, ValidationError):
+        return str(error)
+    lines = ["Invalid settings:"]
+    for problem in error.errors():
+        path = "__".join(str(part) for part in problem["loc"]).upper()
+        variable = f"RUNWAY_{path}" if path else "RUNWAY_* (settings as a whole)"
+        message = problem["msg"].removeprefix("Value error, ")
+        lines.append(f"  {variable}: {message}")
+    return "\n".join(lines)

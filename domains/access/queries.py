@@ -1,0 +1,98 @@
+"""Create and look up API tokens; only a token's SHA-256 hash is ever stored."""
+
+import hashlib
+import secrets
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from domains.access.models import ApiToken, ApiTokenBusiness
+from domains.core.models import Business
+
+TOKEN_PREFIX = "rwy_"  # noqa: S105  (a prefix that makes leaked tokens greppable, not a secret)
+LAST_USED_PRECISION = timedelta(minutes=5)
+"""``last_used_at`` is refreshed at most this often, so reads don't each cost a write."""
+ROLES = ("viewer", "operator", "admin")
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling: a token's name and role, and the businesses it may see (``None``: all)."""
+
+    token_id: int
+    name: str
+    role: str
+    business_ids: frozenset[int] | None
+
+    def has_role(self, required: str) -> bool:
+        """Roles are ordered: admin can do what an operator can, who can do what a viewer can."""
+        return ROLES.index(self.role) >= ROLES.index(required)
+
+
+def hash_token(token: str) -> str:
+    """The stored form of a token: its SHA-256 hex digest (tokens are random, so no salt needed)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def create_token(
+    session: AsyncSession,
+    *,
+    name: str,
+    role: str,
+    business_ids: Collection[int],
+    all_businesses: bool,
+) -> str:
+    """Store a new token and return it in clear text: the only time it is ever seen."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
+    if all_businesses == bool(business_ids):
+        raise ValueError("give either some business ids or all_businesses, not both or neither")
+    wanted = set(business_ids)
+    found = set(
+        (await session.scalars(select(col(Business.id)).where(col(Business.id).in_(wanted)))).all()
+    )
+    if wanted - found:
+        raise ValueError(f"no business with id {', '.join(map(str, sorted(wanted - found)))}")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(
+        name=name, token_hash=hash_token(token), role=role, all_businesses=all_businesses
+    )
+    session.add(row)
+    await session.flush()
+    assert row.id is not None
+    session.add_all(ApiTokenBusiness(token_id=row.id, business_id=b) for b in wanted)
+    await session.flush()
+    return token
+
+
+async def get_caller(
+    session: AsyncSession, *, token: str, now: datetime | None = None
+) -> Caller | None:
+    """The caller behind ``token``, or ``None`` if unknown or revoked; notes its last use."""
+    row = (
+        await session.scalars(
+            select(ApiToken).where(
+                col(ApiToken.token_hash) == hash_token(token), col(ApiToken.revoked_at).is_(None)
+            )
+        )
+    ).one_or_none()
+    if row is None or row.id is None:
+        return None
+    business_ids: frozenset[int] | None = None
+    if not row.all_businesses:
+        linked = await session.scalars(
+            select(col(ApiTokenBusiness.business_id)).where(
+                col(ApiTokenBusiness.token_id) == row.id
+            )
+        )
+        business_ids = frozenset(linked.all())
+    now = now or datetime.now(UTC)
+    if row.last_used_at is None or now - row.last_used_at > LAST_USED_PRECISION:
+        await session.execute(
+            update(ApiToken).where(col(ApiToken.id) == row.id).values(last_used_at=now)
+        )
+    return Caller(token_id=row.id, name=row.name, role=row.role, business_ids=business_ids)

@@ -1,0 +1,1 @@
+"""Accounts receivable: customers, the invoices sent to them, and the payments they make."""

@@ -1,0 +1,29 @@
+"""Every table of the mirror in one import, for migrations, tests and the mapper."""
+
+from domains.access.models import ApiToken, ApiTokenBusiness
+from domains.ap.models import Bill, BillLine, BillPayment, BillPaymentLine, Vendor
+from domains.ar.models import Customer, Invoice, InvoiceLine, Payment, PaymentLine
+from domains.banking.models import Account, Purchase
+from domains.core.models import Business, SyncRun, Term
+from domains.decisions.models import BillDecision
+
+__all__ = [
+    "Account",
+    "ApiToken",
+    "ApiTokenBusiness",
+    "Bill",
+    "BillDecision",
+    "BillLine",
+    "BillPayment",
+    "BillPaymentLine",
+    "Business",
+    "Customer",
+    "Invoice",
+    "InvoiceLine",
+    "Payment",
+    "PaymentLine",
+    "Purchase",
+    "SyncRun",
+    "Term",
+    "Vendor",
+]

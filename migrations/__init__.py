@@ -1,0 +1,1 @@
+"""Alembic migrations for every table; ``runway db upgrade`` applies them."""
