@@ -19,6 +19,7 @@ MONEY_SCALE = 4
 
 _QUANTUM = Decimal(1).scaleb(-MONEY_SCALE)
 _FACTOR: int = 10**MONEY_SCALE
+_CENT = Decimal("0.01")
 
 
 class Money(TypeDecorator[Decimal]):
@@ -47,8 +48,14 @@ class Money(TypeDecorator[Decimal]):
         if value is None:
             return None
         if dialect.name == "sqlite":
-            return Decimal(int(value)).scaleb(-MONEY_SCALE).quantize(_QUANTUM)
-        return Decimal(str(value)).quantize(_QUANTUM)
+            return _presentable(Decimal(int(value)).scaleb(-MONEY_SCALE))
+        return _presentable(Decimal(str(value)))
+
+
+def _presentable(amount: Decimal) -> Decimal:
+    """Two decimal places when that is exact (1162.50, not 1162.5000), else all four."""
+    cents = amount.quantize(_CENT)
+    return cents if cents == amount else amount.quantize(_QUANTUM)
 
 
 class UtcDateTime(TypeDecorator[datetime]):
