@@ -1,0 +1,82 @@
+"""The shapes of the hygiene tray: an issue, a flagged record, and DESIGN.md's severities."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from resolvers.rules.enums import EntityType, IssueCode, Severity
+
+SEVERITY: Mapping[IssueCode, Severity] = {
+    IssueCode.MISSING_VENDOR: Severity.HIGH,
+    IssueCode.POSSIBLE_DUPLICATE: Severity.HIGH,
+    IssueCode.ZERO_AMOUNT: Severity.MEDIUM,
+    IssueCode.MISSING_DUE_DATE: Severity.MEDIUM,
+    IssueCode.DUE_BEFORE_TXN: Severity.MEDIUM,
+    IssueCode.UNCATEGORIZED: Severity.LOW,
+    IssueCode.NO_CONTACT_EMAIL: Severity.MEDIUM,
+    IssueCode.STALE_OPEN: Severity.HIGH,
+    IssueCode.MISSING_TERMS: Severity.LOW,
+    IssueCode.DUPLICATE_NAME: Severity.MEDIUM,
+}
+"""DESIGN.md §5's severity of each issue."""
+
+_CODE_ORDER = {code: index for index, code in enumerate(IssueCode)}
+
+
+@dataclass(frozen=True)
+class HygieneIssue:
+    """One thing wrong with one record."""
+
+    code: IssueCode
+    severity: Severity
+    message: str
+    field: str | None
+    """The field at fault, named as in our rows (``due_date``, ``vendor``, ``lines``…)."""
+    amount: Decimal
+    """The money at stake (0 when none)."""
+
+
+@dataclass(frozen=True)
+class HygieneItem:
+    """A record with at least one issue, worst issue first."""
+
+    entity_type: EntityType
+    entity_id: int | None
+    """Our primary key of the record (for global ids); ``qbo_id`` links to QBO."""
+    qbo_id: str
+    label: str
+    amount: Decimal
+    """Open balance of a document; open documents' total for a vendor or customer."""
+    due_date: date | None
+    severity: Severity
+    """The worst of ``issues``."""
+    issues: tuple[HygieneIssue, ...]
+
+
+def issue(code: IssueCode, message: str, field: str | None, amount: Decimal) -> HygieneIssue:
+    """An issue with DESIGN.md's severity for ``code``."""
+    return HygieneIssue(code, SEVERITY[code], message, field, amount)
+
+
+def make_item(
+    entity_type: EntityType,
+    entity_id: int | None,
+    qbo_id: str,
+    label: str,
+    amount: Decimal,
+    due_date: date | None,
+    issues: Iterable[HygieneIssue],
+) -> HygieneItem | None:
+    """An item holding ``issues`` worst first (then in DESIGN.md's table order), or ``None``."""
+    ordered = sorted(issues, key=lambda found: (-found.severity.rank, _CODE_ORDER[found.code]))
+    if not ordered:
+        return None
+    return HygieneItem(
+        entity_type, entity_id, qbo_id, label, amount, due_date, ordered[0].severity, tuple(ordered)
+    )
+
+
+def has_email(value: str | None) -> bool:
+    """An address is present when non-blank (QBO validates its format itself)."""
+    return bool(value and value.strip())
