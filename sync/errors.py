@@ -61,7 +61,10 @@ class QboThrottled(QboError):
 
 
 class QboResponseError(QboError):
-    """An answer the sync can't use; ``retryable`` when the same request may well succeed."""
+    """An answer the sync can't use; ``retryable`` when the same request may well succeed.
+
+    ``retry_after`` carries a 503's ``Retry-After``, honoured like a throttle's.
+    """
 
     def __init__(
         self,
@@ -71,12 +74,14 @@ class QboResponseError(QboError):
         code: str | None = None,
         retryable: bool = False,
         entity: str | None = None,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.retryable = retryable
         self.entity = entity
+        self.retry_after = retry_after
 
 
 class QboConnectionError(QboError):
