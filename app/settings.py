@@ -11,6 +11,8 @@ from typing import Self
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from resolvers.thresholds import Thresholds
+
 DEV_SECRET_KEY = "dev-secret-key-change-me"  # noqa: S105  (a known placeholder, refused in prod)
 """Placeholder that is fine on a laptop and refused in production."""
 
@@ -34,6 +36,13 @@ class QboSettings(BaseModel):
     requests_per_minute: int = Field(default=500, ge=1)
     max_concurrent_per_realm: int = Field(default=10, ge=1)
     timeout_seconds: float = Field(default=30.0, gt=0)
+    max_concurrent_syncs: int = Field(default=8, ge=1)
+    """Businesses synced at once by one process (each realm is throttled on its own too)."""
+    retry_attempts: int = Field(default=5, ge=1, le=20)
+    backoff_base_seconds: float = Field(default=0.5, gt=0)
+    backoff_max_seconds: float = Field(default=30.0, gt=0)
+    app_url: str = "https://app.qbo.intuit.com"
+    """Where ``qboUrl`` links point (the sandbox is https://app.sandbox.qbo.intuit.com)."""
 
 
 class Settings(BaseSettings):
@@ -56,6 +65,8 @@ class Settings(BaseSettings):
     introspection: bool | None = None
     cors_origins: list[str] = []
     log_level: str = "INFO"
+    thresholds: Thresholds = Thresholds()
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
 
     @field_validator("database_url")
     @classmethod

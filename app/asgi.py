@@ -1,0 +1,119 @@
+"""The ASGI application factory: routes, and a lifespan that owns every shared resource."""
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import httpx
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from app.auth import authenticate
+from app.db import create_engine, create_session_factory
+from app.limits import BodySizeLimit
+from app.routes_qbo import qbo_routes
+from app.settings import Settings
+from app.sync_requests import sync_requester
+from schema import build_schema
+from schema.context import Context, utc_now
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Resources:
+    """What the lifespan opens once per process and closes on shutdown."""
+
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    http: httpx.AsyncClient
+
+
+class RunwayGraphQL(GraphQL[Context, None]):
+    """Strawberry's ASGI app, with a fresh ``Context`` (and loaders) per request."""
+
+    def __init__(self, settings: Settings, clock: Callable[[], datetime] = utc_now) -> None:
+        super().__init__(
+            build_schema(
+                introspection=settings.introspection_enabled, mask_errors=not settings.is_dev
+            ),
+            graphql_ide="graphiql" if settings.graphiql_enabled else None,
+            allow_queries_via_get=True,
+        )
+        self.settings = settings
+        self.clock = clock
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        resources: Resources = request.app.state.resources
+        authentication = await authenticate(request, resources.sessions)
+        return Context(
+            sessions=resources.sessions,
+            caller=authentication.caller,
+            auth_problem=authentication.problem,
+            thresholds=self.settings.thresholds,
+            qbo_app_url=self.settings.qbo.app_url,
+            clock=self.clock,
+            request_sync=sync_requester(self.settings, resources.sessions, resources.http),
+        )
+
+
+async def healthz(request: Request) -> Response:
+    """Liveness and readiness in one: the process answers and the database does too."""
+    resources: Resources = request.app.state.resources
+    try:
+        async with resources.engine.connect() as connection:
+            await connection.execute(text("select 1"))
+    except (SQLAlchemyError, OSError):
+        logger.exception("health check: database unreachable")
+        return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})
+
+
+def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> Starlette:
+    """Build the app for ``settings``; nothing global, so tests can build as many as they like.
+
+    ``clock`` is "now" for the views (tests pin it so "today" is a known date).
+    """
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        engine = create_engine(settings.database_url)
+        async with httpx.AsyncClient(timeout=settings.qbo.timeout_seconds) as http:
+            app.state.resources = Resources(engine, create_session_factory(engine), http)
+            try:
+                yield
+            finally:
+                await engine.dispose()
+
+    graphql = RunwayGraphQL(settings, clock)
+    middleware = [Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)]
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type"],
+            )
+        )
+    return Starlette(
+        routes=[
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            *qbo_routes(settings),
+        ],
+        middleware=middleware,
+        lifespan=lifespan,
+    )

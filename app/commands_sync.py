@@ -1,0 +1,101 @@
+"""``runway sync`` and ``runway qbo connect``: keep mirrors current and connect new companies."""
+
+import asyncio
+from typing import Annotated
+
+import httpx
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from app.settings import Settings
+from sync.engine import SyncOutcome, sync_businesses
+from sync.oauth import authorize_url, sign_state
+from sync.writer import SyncProgress
+
+console = Console()
+qbo_cli = typer.Typer(help="The QuickBooks Online connection.", no_args_is_help=True)
+
+
+def _settings() -> Settings:
+    from app.cli import load_settings  # app.cli registers these commands: import it late
+
+    return load_settings()
+
+
+def sync_command(
+    business: Annotated[
+        list[int] | None,
+        typer.Option("--business", help="Business id to sync (repeat for several).", min=1),
+    ] = None,
+    all_businesses: Annotated[
+        bool, typer.Option("--all", help="Sync every connected business.")
+    ] = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Re-read everything instead of the changes.")
+    ] = False,
+) -> None:
+    """Bring businesses' mirrors up to date from QBO (incremental unless --full or needed)."""
+    if bool(business) == all_businesses:
+        console.print("[red]Give --business ID (repeatable) or --all.[/red]")
+        raise typer.Exit(code=2)
+    settings = _settings()
+    outcomes = asyncio.run(_sync(settings, business or None, full=full))
+    table = Table("business", "kind", "status", "changed", "API calls", "error", title="Sync")
+    for outcome in outcomes:
+        table.add_row(
+            str(outcome.business_id),
+            outcome.kind,
+            outcome.status,
+            str(sum(outcome.changed.values())),
+            str(outcome.api_calls),
+            outcome.error or "",
+        )
+    console.print(table if outcomes else "No connected businesses to sync.")
+    if any(not outcome.ok for outcome in outcomes):
+        raise typer.Exit(code=1)
+
+
+async def _sync(
+    settings: Settings, business_ids: list[int] | None, *, full: bool
+) -> list[SyncOutcome]:
+    from app.db import create_engine, create_session_factory
+
+    engine = create_engine(settings.database_url)
+    tasks: dict[int, TaskID] = {}
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    try:
+        with Progress(*columns, console=console, transient=True) as progress:
+
+            def show(step: SyncProgress) -> None:
+                description = f"business {step.business_id}: {step.entity}, {step.fetched} read"
+                if step.business_id not in tasks:
+                    tasks[step.business_id] = progress.add_task(description, total=None)
+                progress.update(tasks[step.business_id], description=description)
+
+            async with httpx.AsyncClient(timeout=settings.qbo.timeout_seconds) as http:
+                return await sync_businesses(
+                    business_ids,
+                    sessions=create_session_factory(engine),
+                    http=http,
+                    settings=settings,
+                    full=full,
+                    on_progress=show,
+                )
+    finally:
+        await engine.dispose()
+
+
+@qbo_cli.command("connect")
+def connect() -> None:
+    """Print the URL that connects a QuickBooks company to Runway (valid for 15 minutes)."""
+    settings = _settings()
+    if not settings.qbo.client_id:
+        console.print("[red]Set RUNWAY_QBO__CLIENT_ID (and its secret) to your Intuit app's.[/red]")
+        raise typer.Exit(code=2)
+    state = sign_state(settings.secret_key.get_secret_value())
+    console.print("Open this URL, choose the company and approve; QBO then redirects to")
+    console.print(f"{settings.qbo.redirect_uri}, which stores the connection:")
+    # Printed alone on its last line, unwrapped, so scripts can take it.
+    console.print(authorize_url(settings, state=state), soft_wrap=True, highlight=False)

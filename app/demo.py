@@ -1,0 +1,111 @@
+"""Build the demo database: migrate, then connect and sync generated companies from a fake QBO.
+
+The companies are served by the in-process fake QBO (``httpx.ASGITransport``, no socket) and go
+through exactly what a real company goes through: the OAuth code exchange, CompanyInfo, and a full
+sync by the sync engine. Only afterwards are they marked ``demo``, so ``runway sync --all`` leaves
+them alone (their tokens belong to a fake that no longer runs).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import httpx
+from sqlalchemy import update
+from sqlmodel import col
+
+from app.db import create_engine, create_session_factory
+from app.migrations import upgrade_database_async
+from app.settings import QboSettings, Settings
+from domains.core.models import Business
+from sync.connection import connect_realm
+from sync.engine import SyncOptions, sync_businesses
+from sync.fakeqbo.generator import CompanySize, generate_companies
+from sync.fakeqbo.server import FakeQbo, create_fake_qbo_app
+
+FAKE_QBO_URL = "http://fakeqbo.demo"
+
+
+@dataclass(frozen=True)
+class LoadedCompany:
+    """What the demo loaded for one company, for the CLI to show."""
+
+    business_id: int
+    name: str
+    objects: int
+    problems: int
+
+
+async def build_demo_database(
+    database_url: str,
+    *,
+    businesses: int,
+    seed: int,
+    as_of: date,
+    settings: Settings | None = None,
+) -> list[LoadedCompany]:
+    """Migrate ``database_url`` and sync generated companies into it; re-running refreshes them.
+
+    ``settings`` supplies the secret key the tokens are encrypted with (default: the environment's).
+    """
+    await upgrade_database_async(database_url)
+    companies = generate_companies(
+        count=businesses, seed=seed, as_of=as_of, size=CompanySize.realistic()
+    )
+    fake = FakeQbo(companies)
+    base = settings or Settings(database_url=database_url)
+    demo_settings = base.model_copy(
+        update={
+            "database_url": database_url,
+            "qbo": QboSettings(
+                client_id=fake.client_id,
+                client_secret=fake.client_secret,
+                api_base_url=FAKE_QBO_URL,
+                token_url=f"{FAKE_QBO_URL}/oauth2/v1/tokens/bearer",
+                redirect_uri=f"{FAKE_QBO_URL}/callback",
+            ),
+        }
+    )
+    engine = create_engine(database_url)
+    sessions = create_session_factory(engine)
+    transport = httpx.ASGITransport(app=create_fake_qbo_app(fake))
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url=FAKE_QBO_URL) as http:
+            connected = []
+            for company in companies:
+                code = fake.authorization_code(company.realm_id)
+                business = await connect_realm(
+                    sessions=sessions,
+                    http=http,
+                    settings=demo_settings,
+                    code=code,
+                    realm_id=company.realm_id,
+                )
+                assert business.id is not None
+                connected.append(business)
+            outcomes = await sync_businesses(
+                [business.id for business in connected if business.id is not None],
+                sessions=sessions,
+                http=http,
+                settings=demo_settings,
+                full=True,
+                options=SyncOptions(max_concurrent_businesses=4),
+            )
+        failed = [outcome for outcome in outcomes if not outcome.ok]
+        if failed:
+            raise RuntimeError(f"demo sync failed: {failed[0].error}")
+        async with sessions.begin() as session:
+            ids = [business.id for business in connected]
+            await session.execute(
+                update(Business).where(col(Business.id).in_(ids)).values(connection_status="demo")
+            )
+        return [
+            LoadedCompany(
+                business_id=outcome.business_id,
+                name=business.name,
+                objects=sum(outcome.fetched.values()),
+                problems=sum(outcome.problems.values()),
+            )
+            for business, outcome in zip(connected, outcomes, strict=True)
+        ]
+    finally:
+        await engine.dispose()

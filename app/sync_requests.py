@@ -1,0 +1,45 @@
+"""What `requestSync` runs: the sync engine with this process's settings and HTTP client."""
+
+import logging
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.settings import Settings
+from domains.core.models import SyncRun
+from schema.context import SyncRequester
+from sync.engine import sync_business
+
+logger = logging.getLogger(__name__)
+
+
+def sync_requester(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], http: httpx.AsyncClient
+) -> SyncRequester:
+    """A callback for the schema that syncs a business now and returns its recorded run."""
+
+    async def run(business_id: int, full: bool, requested_by: str) -> SyncRun:
+        logger.info(
+            "sync of business %s requested by %s (full=%s)", business_id, requested_by, full
+        )
+        outcome = await sync_business(
+            business_id,
+            sessions=sessions,
+            http=http,
+            settings=settings,
+            full=full,
+            trigger="graphql",
+        )
+        async with sessions() as session:
+            row = await session.get(SyncRun, outcome.run_id) if outcome.run_id else None
+        if row is None:  # the engine could not even record a run: report the outcome itself
+            row = SyncRun(
+                business_id=business_id,
+                kind=outcome.kind,
+                status=outcome.status,
+                trigger="graphql",
+                error=outcome.error,
+            )
+        return row
+
+    return run

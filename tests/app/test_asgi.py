@@ -1,0 +1,154 @@
+"""The app over real HTTP (httpx through the ASGI transport): health and the businesses query."""
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from sqlalchemy import text
+from starlette.applications import Starlette
+
+from app.asgi import create_app
+from app.settings import Settings
+from tests.conftest import Database
+from tests.factories import make_business, make_token
+
+BUSINESSES = """
+query Businesses($first: Int, $after: String, $search: String) {
+  businesses(first: $first, after: $after, search: $search) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage endCursor }
+    edges { cursor node { id realmId name currency timezone } }
+  }
+}
+"""
+
+
+@pytest.fixture
+async def client(database: Database) -> AsyncIterator[httpx.AsyncClient]:
+    """An admin client that sees every business."""
+    token = await make_token(database.sessions)
+    app: Starlette = create_app(Settings(database_url=database.url, _env_file=None))  # type: ignore[call-arg]
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport,
+            base_url="http://runway.test",
+            headers={"Authorization": f"Bearer {token}"},
+        ) as http:
+            yield http
+
+
+async def _graphql(client: httpx.AsyncClient, query: str, **variables: object) -> dict[str, object]:
+    response = await client.post("/graphql", json={"query": query, "variables": variables})
+    assert response.status_code == 200, response.text
+    body: dict[str, object] = response.json()
+    return body
+
+
+async def test_healthz_checks_the_database(client: httpx.AsyncClient) -> None:
+    response = await client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+async def test_healthz_reports_an_unreachable_database(tmp_path: object) -> None:
+    app = create_app(
+        Settings(database_url="postgresql+asyncpg://nobody@127.0.0.1:1/none", _env_file=None)  # type: ignore[call-arg]
+    )
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://runway.test") as http:
+            response = await http.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+
+
+async def test_businesses_pages_by_name_with_stable_cursors(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    for name in ["Cedar Bakery", "Alder Dental", "Birch Plumbing"]:
+        await make_business(database.sessions, name=name, timezone="America/New_York")
+
+    first = await _graphql(client, BUSINESSES, first=2)
+    connection = first["data"]["businesses"]  # type: ignore[index]
+    assert connection["totalCount"] == 3
+    assert [e["node"]["name"] for e in connection["edges"]] == ["Alder Dental", "Birch Plumbing"]
+    assert connection["pageInfo"]["hasNextPage"] is True
+    assert connection["edges"][0]["node"]["timezone"] == "America/New_York"
+
+    # A business inserted before the cursor must not shift the next page.
+    await make_business(database.sessions, name="Aspen Cafe")
+    second = await _graphql(client, BUSINESSES, first=2, after=connection["pageInfo"]["endCursor"])
+    page = second["data"]["businesses"]  # type: ignore[index]
+    assert [e["node"]["name"] for e in page["edges"]] == ["Cedar Bakery"]
+    assert page["pageInfo"] == {
+        "hasNextPage": False,
+        "hasPreviousPage": True,
+        "endCursor": page["edges"][0]["cursor"],
+    }
+
+
+async def test_business_by_global_id_and_search(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    await make_business(database.sessions, name="Alder Dental", realm_id="4620816365000000001")
+    found = await _graphql(client, BUSINESSES, search="dental")
+    edges = found["data"]["businesses"]["edges"]  # type: ignore[index]
+    assert [e["node"]["realmId"] for e in edges] == ["4620816365000000001"]
+
+    global_id = edges[0]["node"]["id"]
+    one = await _graphql(
+        client, "query($id: ID!) { business(id: $id) { name currency } }", id=global_id
+    )
+    assert one["data"] == {"business": {"name": "Alder Dental", "currency": "USD"}}
+
+    missing = await _graphql(
+        client, "query($id: ID!) { business(id: $id) { name } }", id="QnVzaW5lc3M6OTk5OTk="
+    )
+    assert missing["data"] == {"business": None}
+
+
+async def test_search_treats_like_wildcards_literally(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    await make_business(database.sessions, name="100% Organic")
+    await make_business(database.sessions, name="1000 Lakes")
+    found = await _graphql(client, BUSINESSES, search="100%")
+    names = [e["node"]["name"] for e in found["data"]["businesses"]["edges"]]  # type: ignore[index]
+    assert names == ["100% Organic"]
+
+
+@pytest.mark.parametrize(("first", "after"), [(501, None), (-1, None), (10, "not-a-cursor")])
+async def test_bad_page_requests_are_clear_errors(
+    client: httpx.AsyncClient, first: int, after: str | None
+) -> None:
+    body = await _graphql(client, BUSINESSES, first=first, after=after)
+    assert body["data"] is None
+    errors = body["errors"]
+    assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT"  # type: ignore[index]
+
+
+async def test_graphiql_is_served_to_browsers(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    response = await client.get("/graphql", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()
+    async with database.engine.connect() as connection:
+        assert (await connection.execute(text("select count(*) from business"))).scalar_one() == 0
+
+
+async def test_oversized_bodies_are_refused_before_parsing(client: httpx.AsyncClient) -> None:
+    declared = await client.post("/graphql", content=b"x" * 1_100_000)
+    assert declared.status_code == 413
+    assert declared.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+
+    async def stream() -> AsyncIterator[bytes]:  # no Content-Length: counted as it arrives
+        for _ in range(20):
+            yield b"x" * 100_000
+
+    streamed = await client.post(
+        "/graphql", content=stream(), headers={"Content-Type": "application/json"}
+    )
+    assert streamed.status_code == 413
+    assert (await client.get("/healthz")).status_code == 200
