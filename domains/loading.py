@@ -79,3 +79,37 @@ def rows_since(
             col(model.txn_date) >= since,
         ),
     )
+
+
+class MirroredRow(Protocol):
+    """Any table row with our key and its business: what ``RowsById`` looks up."""
+
+    id: int | None
+    business_id: int
+
+
+Model = TypeVar("Model", bound=MirroredRow)
+
+
+class RowsById(DataLoader[int, Model | None], Generic[Model]):
+    """Rows of ``model`` by primary key, ``None`` for missing ones and for other tenants' rows."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        allowed_ids: Collection[int] | None,
+        model: type[Model],
+    ) -> None:
+        super().__init__()
+        self._sessions = sessions
+        self._allowed_ids = None if allowed_ids is None else frozenset(allowed_ids)
+        self._model = model
+
+    async def batch_load_fn(self, keys: Sequence[int]) -> list[Model | None]:
+        statement = select(self._model).where(col(self._model.id).in_(set(keys)))
+        if self._allowed_ids is not None:
+            statement = statement.where(col(self._model.business_id).in_(self._allowed_ids))
+        async with self._sessions() as session:
+            rows = (await session.scalars(statement)).all()
+        by_id = {row.id: row for row in rows}
+        return [by_id.get(key) for key in keys]

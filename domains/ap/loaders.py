@@ -2,7 +2,7 @@
 
 from collections.abc import Collection
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
@@ -12,32 +12,33 @@ from domains.loading import RowsByBusiness
 Sessions = async_sessionmaker[AsyncSession]
 
 
-def open_bills(sessions: Sessions, allowed: Collection[int] | None) -> RowsByBusiness[Bill]:
-    """Bills with a balance left to pay and not deleted: "open" in every rule."""
-    return RowsByBusiness(
-        sessions,
-        allowed,
-        lambda ids: select(Bill).where(
-            col(Bill.business_id).in_(ids), col(Bill.balance) > 0, col(Bill.deleted_at).is_(None)
-        ),
+def _under_review() -> ColumnElement[bool]:
+    """Open bills, and zero-total ones (never open, yet a ZERO_AMOUNT issue), not deleted."""
+    return and_(
+        col(Bill.deleted_at).is_(None), or_(col(Bill.balance) > 0, col(Bill.total_amt) == 0)
     )
 
 
-def open_bill_lines(
+def bills_under_review(sessions: Sessions, allowed: Collection[int] | None) -> RowsByBusiness[Bill]:
+    """The bills hygiene examines; the decision console keeps the open ones."""
+    return RowsByBusiness(
+        sessions,
+        allowed,
+        lambda ids: select(Bill).where(col(Bill.business_id).in_(ids), _under_review()),
+    )
+
+
+def lines_of_bills_under_review(
     sessions: Sessions, allowed: Collection[int] | None
 ) -> RowsByBusiness[BillLine]:
-    """Lines of the open bills (for UNCATEGORIZED), fetched in the same batch shape."""
+    """Lines of those bills (for UNCATEGORIZED), fetched in the same batch shape."""
     return RowsByBusiness(
         sessions,
         allowed,
         lambda ids: (
             select(BillLine)
             .join(Bill, col(Bill.id) == col(BillLine.bill_id))
-            .where(
-                col(Bill.business_id).in_(ids),
-                col(Bill.balance) > 0,
-                col(Bill.deleted_at).is_(None),
-            )
+            .where(col(Bill.business_id).in_(ids), _under_review())
         ),
     )
 

@@ -2,8 +2,9 @@
 
 from collections.abc import Collection
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
@@ -13,15 +14,17 @@ from domains.loading import RowsByBusiness
 Sessions = async_sessionmaker[AsyncSession]
 
 
-def open_invoices(sessions: Sessions, allowed: Collection[int] | None) -> RowsByBusiness[Invoice]:
-    """Invoices with a balance still owed and not deleted."""
+def invoices_under_review(
+    sessions: Sessions, allowed: Collection[int] | None
+) -> RowsByBusiness[Invoice]:
+    """Open invoices, and zero-total ones (a ZERO_AMOUNT issue), not deleted."""
     return RowsByBusiness(
         sessions,
         allowed,
         lambda ids: select(Invoice).where(
             col(Invoice.business_id).in_(ids),
-            col(Invoice.balance) > 0,
             col(Invoice.deleted_at).is_(None),
+            or_(col(Invoice.balance) > 0, col(Invoice.total_amt) == 0),
         ),
     )
 
@@ -33,13 +36,13 @@ def customers(sessions: Sessions, allowed: Collection[int] | None) -> RowsByBusi
     )
 
 
-def payment_history_since(
+def settlements_since(
     sessions: Sessions, allowed: Collection[int] | None, since: date
-) -> RowsByBusiness[object]:
-    """(business_id, customer_qbo_id, paid_on, due_date) per invoice payment since ``since``.
+) -> RowsByBusiness[Any]:
+    """(business_id, customer_qbo_id, invoice_qbo_id, due_date, paid_on) of paid invoices.
 
-    How late each customer pays, from the invoices its payments settled: Core rows, not entities,
-    because only four columns of a join are needed.
+    One row per payment applied to a paid, dated invoice, for payments since ``since``: how late
+    each customer pays. Core rows from one join, because only five columns are needed.
     """
     return RowsByBusiness(
         sessions,
@@ -47,9 +50,10 @@ def payment_history_since(
         lambda ids: (
             select(
                 col(Payment.business_id),
-                col(Payment.customer_qbo_id),
-                col(Payment.txn_date).label("paid_on"),
+                col(Invoice.customer_qbo_id),
+                col(Invoice.qbo_id).label("invoice_qbo_id"),
                 col(Invoice.due_date),
+                col(Payment.txn_date).label("paid_on"),
             )
             .join(PaymentLine, col(PaymentLine.payment_id) == col(Payment.id))
             .join(
@@ -61,6 +65,11 @@ def payment_history_since(
                 col(Payment.business_id).in_(ids),
                 col(Payment.deleted_at).is_(None),
                 col(Payment.txn_date) >= since,
+                col(Invoice.deleted_at).is_(None),
+                col(Invoice.balance) == 0,
+                col(Invoice.total_amt) > 0,
+                col(Invoice.due_date).is_not(None),
+                col(Invoice.customer_qbo_id).is_not(None),
             )
         ),
         entities=False,

@@ -1,0 +1,1 @@
+"""The orchestrators: business rules over loaded rows, returning plain dataclasses for schema/."""

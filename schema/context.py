@@ -1,0 +1,48 @@
+"""The per-request context every resolver receives: caller, sessions, fresh loaders, rules."""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from strawberry.types import Info as StrawberryInfo
+
+from domains.access.queries import Caller
+from domains.core.models import SyncRun
+from resolvers.loaders import Loaders
+from resolvers.thresholds import Thresholds
+
+SyncRequester = Callable[[int, bool, str], Awaitable[SyncRun]]
+"""Runs a sync of (business id, full, requested by) and returns its recorded run (wired by app/)."""
+
+
+def utc_now() -> datetime:
+    """The real clock; tests build the context with a fixed one."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class Context:
+    """What resolvers may use. Without a caller no business is visible at all."""
+
+    sessions: async_sessionmaker[AsyncSession]
+    caller: Caller | None
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    qbo_app_url: str = "https://app.qbo.intuit.com"
+    clock: Callable[[], datetime] = utc_now
+    auth_problem: str | None = None
+    request_sync: SyncRequester | None = None
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.sessions, self.allowed_business_ids)
+
+    @property
+    def allowed_business_ids(self) -> frozenset[int] | None:
+        """The caller's businesses; ``None`` means all of them (an all-businesses token)."""
+        if self.caller is None:
+            return frozenset()
+        return self.caller.business_ids
+
+
+Info = StrawberryInfo[Context, None]

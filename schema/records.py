@@ -1,0 +1,99 @@
+"""Mirrored QBO records as GraphQL nodes: what `node(id:)` returns for bills, invoices, parties."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, Self
+
+import strawberry
+
+from domains.ap.models import Bill as BillRow
+from domains.ap.models import Vendor as VendorRow
+from domains.ar.models import Customer as CustomerRow
+from domains.ar.models import Invoice as InvoiceRow
+from domains.mirror import ContactFields, DocumentFields
+from resolvers.links import qbo_url
+from resolvers.rules.enums import EntityType
+from schema.relay import Node, global_id
+
+
+@strawberry.interface(description="A dated QBO document with a total and a balance.")
+class Document(Node):
+    qbo_id: str
+    doc_number: str | None
+    txn_date: date | None
+    due_date: date | None
+    total_amount: Decimal
+    balance: Decimal
+    currency: str | None
+    qbo_url: str
+
+
+@strawberry.interface(description="A QBO vendor or customer.")
+class Party(Node):
+    qbo_id: str
+    display_name: str
+    email: str | None
+    active: bool
+    qbo_url: str
+
+
+def _document(row: DocumentFields, entity_type: EntityType, app_url: str) -> dict[str, Any]:
+    return {
+        "id": global_id(entity_type.value.capitalize(), row.id),
+        "qbo_id": row.qbo_id,
+        "doc_number": row.doc_number,
+        "txn_date": row.txn_date,
+        "due_date": row.due_date,
+        "total_amount": row.total_amt,
+        "balance": row.balance,
+        "currency": row.currency,
+        "qbo_url": qbo_url(app_url, entity_type, row.qbo_id),
+    }
+
+
+def _party(row: ContactFields, entity_type: EntityType, app_url: str) -> dict[str, Any]:
+    return {
+        "id": global_id(entity_type.value.capitalize(), row.id),
+        "qbo_id": row.qbo_id,
+        "display_name": row.display_name,
+        "email": row.email,
+        "active": row.active and row.deleted_at is None,
+        "qbo_url": qbo_url(app_url, entity_type, row.qbo_id),
+    }
+
+
+@strawberry.type(description="A QBO bill as mirrored.")
+class Bill(Document):
+    vendor_name: str | None
+
+    @classmethod
+    def from_row(cls, row: BillRow, app_url: str) -> Self:
+        return cls(**_document(row, EntityType.BILL, app_url), vendor_name=row.vendor_name)
+
+
+@strawberry.type(description="A QBO invoice as mirrored.")
+class Invoice(Document):
+    customer_name: str | None
+    bill_email: str | None
+
+    @classmethod
+    def from_row(cls, row: InvoiceRow, app_url: str) -> Self:
+        return cls(
+            **_document(row, EntityType.INVOICE, app_url),
+            customer_name=row.customer_name,
+            bill_email=row.bill_email,
+        )
+
+
+@strawberry.type(description="A QBO vendor as mirrored.")
+class Vendor(Party):
+    @classmethod
+    def from_row(cls, row: VendorRow, app_url: str) -> Self:
+        return cls(**_party(row, EntityType.VENDOR, app_url))
+
+
+@strawberry.type(description="A QBO customer as mirrored.")
+class Customer(Party):
+    @classmethod
+    def from_row(cls, row: CustomerRow, app_url: str) -> Self:
+        return cls(**_party(row, EntityType.CUSTOMER, app_url))

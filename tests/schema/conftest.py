@@ -1,0 +1,85 @@
+"""Fixtures for GraphQL tests: the app over real HTTP with a pinned clock, and company loading."""
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from app.asgi import create_app
+from app.settings import Settings
+from domains.core import queries as core_queries
+from sync.fakeqbo.generator import GeneratedCompany
+from sync.mapping import ENTITY_ORDER, map_company_info, map_objects, upsert_batch
+from tests.conftest import Database
+from tests.factories import make_token
+
+NOW = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
+"""The pinned "now" of view tests: Friday 2026-11-20, 09:00 in Los Angeles."""
+
+
+@dataclass
+class Api:
+    """A client of one app; ``query`` posts GraphQL and returns the decoded body."""
+
+    http: httpx.AsyncClient
+
+    async def query(self, query: str, token: str | None = None, **variables: Any) -> Any:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        response = await self.http.post(
+            "/graphql", json={"query": query, "variables": variables}, headers=headers
+        )
+        return response.json()
+
+
+@pytest.fixture
+async def api(database: Database) -> AsyncIterator[Api]:
+    """The app on ``database`` with its clock pinned at ``NOW``, reached through httpx."""
+    settings = Settings(database_url=database.url, _env_file=None)  # type: ignore[call-arg]
+    app = create_app(settings, clock=lambda: NOW)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://runway.test") as http:
+            yield Api(http)
+
+
+@pytest.fixture
+async def admin_token(database: Database) -> str:
+    """A token that sees every business."""
+    return await make_token(database.sessions, role="admin", name="admin")
+
+
+LoadCompanies = Callable[[Sequence[GeneratedCompany]], Awaitable[list[int]]]
+
+
+@pytest.fixture
+def load_companies(database: Database) -> LoadCompanies:
+    """Load generated (or hand-built) QBO-shaped companies through the real mapper."""
+
+    async def load(companies: Sequence[GeneratedCompany]) -> list[int]:
+        ids = []
+        for company in companies:
+            async with database.sessions.begin() as session:
+                values = map_company_info(company.company_info)
+                values.update(
+                    home_currency=company.home_currency,
+                    timezone=company.timezone,
+                    last_synced_at=NOW,
+                    connection_status="connected",
+                )
+                business = await core_queries.upsert_business(
+                    session, realm_id=company.realm_id, values=values
+                )
+                assert business.id is not None
+                for entity in ENTITY_ORDER:
+                    batch = map_objects(
+                        entity, company.entities.get(entity, []), business_id=business.id
+                    )
+                    assert not batch.problems, batch.problems
+                    await upsert_batch(session, batch)
+                ids.append(business.id)
+        return ids
+
+    return load

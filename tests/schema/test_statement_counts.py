@@ -1,0 +1,173 @@
+"""SQL statements per request don't grow with the data (DESIGN.md §9, first bullet).
+
+Each request is measured by a class-level ``before_cursor_execute`` listener on SQLAlchemy's
+``Engine``, kept only while the request runs and filtered to this test's database URL, so the
+app's own engine (built in its lifespan) is counted without reaching into it.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine, make_url
+
+from schema.relay import global_id
+from sync.fakeqbo.generator import CompanySize, generate_companies
+from tests.conftest import Database
+from tests.factories import make_token
+from tests.schema.conftest import Api, LoadCompanies
+
+AS_OF = date(2026, 11, 20)
+OVERVIEW = (Path(__file__).parents[2] / "docs" / "queries" / "advisor_overview.graphql").read_text()
+
+HYGIENE_TRAY = """
+query Tray($businessId: ID!) {
+  hygieneTray(businessId: $businessId, first: 500) {
+    score issueCount totalCount
+    edges { node { id label counterpartyName issues { code message } } }
+  }
+}
+"""
+
+DECISION_CONSOLE = """
+query Console($businessId: ID!) {
+  decisionConsole(businessId: $businessId) {
+    cash runwayWeeks status summary { mustPayCount toCollectCount }
+    bills(first: 500) { totalCount edges { node { id vendorName priority } } }
+    collections(first: 500) { totalCount edges { node { id customerName priority } } }
+  }
+}
+"""
+
+DIGEST = """
+query Digest($businessId: ID!) {
+  digest(businessId: $businessId) {
+    status cash runwayWeeks
+    payables { openCount }
+    receivables { openCount }
+    forecast { closing }
+    billsDueThisWeek { label }
+    overdueInvoices { label }
+    topActions { description }
+    hygiene { score }
+    decisions { mustPayCount }
+  }
+}
+"""
+
+# The tables each view reads, one statement each, whatever the business's size (sorted by table).
+# The hygiene tray: the token (api_token), the business, then bills, bill lines, invoices,
+# vendors and customers: 7. The decision console adds terms, decisions, bank accounts and the
+# four money-moved windows (bill payments, purchases, payments, and the settlements that date
+# invoice lateness, also from payment): 14. The digest reads exactly what the console does (it
+# reuses the hygiene and decision rows memoised in the same request): 14.
+TRAY_TABLES = ["api_token", "bill", "bill_line", "business", "customer", "invoice", "vendor"]
+WINDOW_TABLES = ["bill_payment", "purchase", "payment", "payment"]
+CONSOLE_TABLES = sorted([*TRAY_TABLES, "term", "bill_decision", "account", *WINDOW_TABLES])
+VIEW_TABLES = {
+    "hygieneTray": TRAY_TABLES,
+    "decisionConsole": CONSOLE_TABLES,
+    "digest": CONSOLE_TABLES,
+}
+
+
+@contextmanager
+def counting_statements(database_url: str) -> Iterator[list[str]]:
+    """Collect every SQL statement sent to ``database_url`` while the block runs."""
+    wanted = make_url(database_url)
+    statements: list[str] = []
+
+    def record(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+        if conn.engine.url == wanted:
+            statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+
+
+async def _measure(
+    api: Api, database: Database, query: str, token: str, **variables: Any
+) -> tuple[Any, list[str]]:
+    with counting_statements(database.url) as statements:
+        body = await api.query(query, token, **variables)
+    assert "errors" not in body, body["errors"]
+    return body["data"], statements
+
+
+def _tables(statements: list[str]) -> list[str]:
+    """The first table each statement reads, to make a failing count readable."""
+    words = [statement.split() for statement in statements]
+    return sorted(w[w.index("FROM") + 1] if "FROM" in w else " ".join(w[:2]) for w in words)
+
+
+async def test_overview_costs_the_same_statements_for_5_and_100_businesses(
+    api: Api, database: Database, load_companies: LoadCompanies
+) -> None:
+    size = CompanySize.small()
+    companies = generate_companies(count=100, seed=91, as_of=AS_OF, size=size)
+    few = await load_companies(companies[:5])
+    token_few = await make_token(database.sessions, role="viewer", business_ids=few)
+    every = few + await load_companies(companies[5:])
+    token_all = await make_token(database.sessions, role="viewer", business_ids=every)
+    # Warm up: the first use of a token records it (an UPDATE), and PostgreSQL's first
+    # connection asks the server about itself; neither belongs to the steady-state count.
+    for token in (token_few, token_all):
+        assert "errors" not in await api.query("{ viewer { name } }", token)
+
+    small, small_statements = await _measure(api, database, OVERVIEW, token_few)
+    large, large_statements = await _measure(api, database, OVERVIEW, token_all)
+
+    assert small["businesses"]["totalCount"] == 5
+    assert large["businesses"]["totalCount"] == 100
+    assert len(large["businesses"]["edges"]) == 100
+    assert {e["node"]["name"] for e in large["businesses"]["edges"]} == {c.name for c in companies}
+    # 16 statements: the token and its businesses (2), the page of businesses and its count (2),
+    # then one batched statement per entity loader for all businesses at once: bills, bill lines,
+    # invoices, vendors, customers, terms, decisions, accounts (8), and the four money-moved
+    # windows (bill payments, purchases, payments, settlements) (4). Nothing per business.
+    overview_tables = sorted(
+        ["api_token", "api_token_business", "business", "business"]
+        + [t for t in CONSOLE_TABLES if t not in ("api_token", "business")]
+    )
+    assert len(overview_tables) == 16
+    assert _tables(small_statements) == overview_tables
+    assert _tables(large_statements) == overview_tables
+
+
+def _rows_behind(view: dict[str, Any]) -> int:
+    """How many records a view answered over (its flagged, ready or open documents)."""
+    if "payables" in view:
+        return int(view["payables"]["openCount"]) + int(view["receivables"]["openCount"])
+    if "bills" in view:
+        return int(view["bills"]["totalCount"]) + int(view["collections"]["totalCount"])
+    return int(view["totalCount"])
+
+
+async def test_views_cost_the_same_statements_for_small_and_bigger_businesses(
+    api: Api, database: Database, load_companies: LoadCompanies
+) -> None:
+    small = generate_companies(count=1, seed=92, as_of=AS_OF, size=CompanySize.small())[0]
+    bigger_size = CompanySize(vendors=30, customers=30, bills=300, invoices=200, history_weeks=26)
+    bigger = generate_companies(count=1, seed=93, as_of=AS_OF, size=bigger_size)[0]
+    small_pk, bigger_pk = await load_companies([small, bigger])
+    small_id, bigger_id = global_id("Business", small_pk), global_id("Business", bigger_pk)
+    token = await make_token(database.sessions, role="viewer")
+    assert "errors" not in await api.query("{ viewer { name } }", token)  # warm-up, as above
+
+    for name, query in [
+        ("hygieneTray", HYGIENE_TRAY),
+        ("decisionConsole", DECISION_CONSOLE),
+        ("digest", DIGEST),
+    ]:
+        few, few_statements = await _measure(api, database, query, token, businessId=small_id)
+        many, many_statements = await _measure(api, database, query, token, businessId=bigger_id)
+        assert _tables(few_statements) == VIEW_TABLES[name], name
+        assert _tables(many_statements) == VIEW_TABLES[name], name
+        # The views really differ in size: the bigger business has many more rows behind each.
+        assert _rows_behind(many[name]) > 3 * _rows_behind(few[name]) > 0, name
