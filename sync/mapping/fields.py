@@ -138,6 +138,12 @@ def flag(value: object, field: str, *, default: bool) -> bool:
     raise MalformedValue(field, f"not true/false: {_shown(value)}")
 
 
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+"""Dates outside this range are typos (a year 0202 or 2602), not books: they are reported as
+malformed here, so the rules never do date arithmetic at the edges of what ``date`` can hold."""
+
+
 def qbo_date(value: object, field: str) -> date | None:
     """A calendar date as QBO writes it, "YYYY-MM-DD" (no timezone: it is the company's day)."""
     if value is None or value == "":
@@ -145,9 +151,12 @@ def qbo_date(value: object, field: str) -> date | None:
     if type(value) is not str:
         raise MalformedValue(field, f"not a date: {_shown(value)}")
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
         raise MalformedValue(field, f"not a date: {_shown(value)}") from None
+    if not EARLIEST_DATE <= parsed <= LATEST_DATE:
+        raise MalformedValue(field, f"date out of range (a typo?): {_shown(value)}")
+    return parsed
 
 
 def timestamp(value: object, field: str) -> datetime:

@@ -585,3 +585,20 @@ def test_parse_qbo_json_takes_bytes_and_keeps_amounts_exact() -> None:
 
     assert parsed["QueryResponse"]["Bill"][0]["TotalAmt"] == Decimal("0.10")
     assert type(parsed["QueryResponse"]["maxResults"]) is int
+
+
+@pytest.mark.parametrize("typo", ["0001-01-02", "0202-11-20", "2602-11-20", "9999-12-31"])
+def test_dates_outside_any_books_are_reported_not_stored(typo: str) -> None:
+    good = {
+        "Id": "1",
+        "SyncToken": "0",
+        "MetaData": {"LastUpdatedTime": "2026-11-20T09:00:00-08:00"},
+        "TxnDate": "2026-11-01",
+        "DueDate": "2026-12-01",
+        "TotalAmt": 10,
+        "Balance": 10,
+    }
+    batch = map_objects("Bill", [good, {**good, "Id": "2", "DueDate": typo}], business_id=1)
+    assert [row["qbo_id"] for row in batch.rows] == ["1"]
+    assert [(p.qbo_id, "DueDate" in p.reason) for p in batch.problems] == [("2", True)]
+    assert "out of range" in batch.problems[0].reason
