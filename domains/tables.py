@@ -6,6 +6,13 @@ from domains.ar.models import Customer, Invoice, InvoiceLine, Payment, PaymentLi
 from domains.banking.models import Account, Purchase
 from domains.core.models import Business, SyncRun, Term
 from domains.decisions.models import BillDecision
+from domains.digests.models import (
+    DigestEmail,
+    DigestRun,
+    DigestRunItem,
+    ScheduleLock,
+    StoredDigest,
+)
 
 __all__ = [
     "Account",
@@ -18,11 +25,16 @@ __all__ = [
     "BillPaymentLine",
     "Business",
     "Customer",
+    "DigestEmail",
+    "DigestRun",
+    "DigestRunItem",
     "Invoice",
     "InvoiceLine",
     "Payment",
     "PaymentLine",
     "Purchase",
+    "ScheduleLock",
+    "StoredDigest",
     "SyncRun",
     "Term",
     "Vendor",
