@@ -1,5 +1,6 @@
 """The ASGI application factory: routes, and a lifespan that owns every shared resource."""
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -22,8 +23,10 @@ from strawberry.asgi import GraphQL
 
 from app.auth import authenticate
 from app.db import create_engine, create_session_factory
+from app.digest_jobs import DigestJobs, digest_jobs_for
 from app.limits import BodySizeLimit
 from app.routes_qbo import qbo_routes
+from app.schedule import weekly_digest_schedule
 from app.settings import Settings
 from app.sync_requests import sync_requester
 from schema import build_schema
@@ -39,6 +42,7 @@ class Resources:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     http: httpx.AsyncClient
+    digest_jobs: DigestJobs
 
 
 class RunwayGraphQL(GraphQL[Context, None]):
@@ -66,6 +70,7 @@ class RunwayGraphQL(GraphQL[Context, None]):
             qbo_app_url=self.settings.qbo.app_url,
             clock=self.clock,
             request_sync=sync_requester(self.settings, resources.sessions, resources.http),
+            request_digests=resources.digest_jobs.request,
         )
 
 
@@ -91,10 +96,19 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         engine = create_engine(settings.database_url)
         async with httpx.AsyncClient(timeout=settings.qbo.timeout_seconds) as http:
-            app.state.resources = Resources(engine, create_session_factory(engine), http)
+            sessions = create_session_factory(engine)
+            digest_jobs = digest_jobs_for(settings, sessions, clock=clock)
+            app.state.resources = Resources(engine, sessions, http, digest_jobs)
+            await digest_jobs.start()  # resumes unfinished runs in the background
+            schedule = weekly_digest_schedule(settings, sessions, digest_jobs)
+            ticking = asyncio.create_task(schedule.run_forever()) if schedule else None
             try:
                 yield
             finally:
+                if ticking is not None:
+                    ticking.cancel()
+                    await asyncio.gather(ticking, return_exceptions=True)
+                await digest_jobs.stop()
                 await engine.dispose()
 
     graphql = RunwayGraphQL(settings, clock)

@@ -11,6 +11,7 @@ import uvicorn
 from rich.console import Console
 from rich.table import Table
 
+from app.commands_digest import digest_cli
 from app.commands_sync import qbo_cli, sync_command
 from app.commands_tokens import create_api_token, tokens_cli
 from app.logs import configure_logging
@@ -23,6 +24,7 @@ db_cli = typer.Typer(help="Database schema.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(tokens_cli, name="token")
 cli.add_typer(qbo_cli, name="qbo")
+cli.add_typer(digest_cli, name="digest")
 cli.command("sync")(sync_command)
 console = Console()
 

@@ -11,6 +11,7 @@ from typing import Self
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from resolvers.digest_worker import DigestWorkerOptions
 from resolvers.thresholds import Thresholds
 
 DEV_SECRET_KEY = "dev-secret-key-change-me"  # noqa: S105  (a known placeholder, refused in prod)
@@ -67,6 +68,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     thresholds: Thresholds = Thresholds()
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    digests: DigestWorkerOptions = DigestWorkerOptions()
 
     @field_validator("database_url")
     @classmethod

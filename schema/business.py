@@ -6,10 +6,11 @@ from typing import Self
 import strawberry
 
 from domains.core.models import Business as BusinessRow
-from resolvers.businesses import BusinessPage
+from resolvers.pagination import Page
 from schema.context import Info
 from schema.decisions import DecisionConsole, DecisionFilter, resolve_decision_console
 from schema.digest import Digest, resolve_digest
+from schema.digest_runs import DigestConnection, resolve_stored_digests
 from schema.hygiene import HygieneFilter, HygieneTray, resolve_hygiene_tray
 from schema.relay import Node, PageInfo, global_id
 
@@ -75,6 +76,12 @@ class Business(Node):
     async def digest(self, info: Info, week_of: date | None = None) -> Digest:
         return await resolve_digest(info, self.row, week_of=week_of)
 
+    @strawberry.field(description="Digests stored by digest runs, newest week first.")
+    async def digests(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> DigestConnection:
+        return await resolve_stored_digests(info, self.row, first=first, after=after)
+
 
 @strawberry.type
 class BusinessEdge:
@@ -89,17 +96,12 @@ class BusinessConnection:
     total_count: int
 
     @classmethod
-    def from_page(cls, page: BusinessPage) -> Self:
+    def from_page(cls, page: Page[BusinessRow]) -> Self:
         return cls(
             edges=[
                 BusinessEdge(cursor=cursor, node=Business.from_row(row))
-                for row, cursor in zip(page.businesses, page.cursors, strict=True)
+                for row, cursor in zip(page.items, page.cursors, strict=True)
             ],
-            page_info=PageInfo(
-                has_next_page=page.has_next_page,
-                has_previous_page=page.has_previous_page,
-                start_cursor=page.cursors[0] if page.cursors else None,
-                end_cursor=page.cursors[-1] if page.cursors else None,
-            ),
+            page_info=PageInfo.from_page(page),
             total_count=page.total_count,
         )

@@ -9,11 +9,16 @@ from strawberry.types import Info as StrawberryInfo
 
 from domains.access.queries import Caller
 from domains.core.models import SyncRun
+from domains.digests.models import DigestRun
+from resolvers.digest_runs import DigestRequest
 from resolvers.loaders import Loaders
 from resolvers.thresholds import Thresholds
 
 SyncRequester = Callable[[int, bool, str], Awaitable[SyncRun]]
 """Runs a sync of (business id, full, requested by) and returns its recorded run (wired by app/)."""
+
+DigestRequester = Callable[[DigestRequest], Awaitable[DigestRun]]
+"""Creates a digest run and has it worked; raises ``DeliveryUnavailable`` (wired by app/)."""
 
 
 def utc_now() -> datetime:
@@ -32,6 +37,7 @@ class Context:
     clock: Callable[[], datetime] = utc_now
     auth_problem: str | None = None
     request_sync: SyncRequester | None = None
+    request_digests: DigestRequester | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

@@ -232,7 +232,7 @@ class DecisionConsole:
                 )
                 for bill, cursor in zip(page.items, page.cursors, strict=True)
             ],
-            page_info=PageInfo.from_page(page),  # type: ignore[arg-type]
+            page_info=PageInfo.from_page(page),
             total_count=page.total_count,
         )
 
@@ -257,7 +257,7 @@ class DecisionConsole:
                 )
                 for item, cursor in zip(page.items, page.cursors, strict=True)
             ],
-            page_info=PageInfo.from_page(page),  # type: ignore[arg-type]
+            page_info=PageInfo.from_page(page),
             total_count=page.total_count,
         )
 

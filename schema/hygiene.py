@@ -173,5 +173,5 @@ async def resolve_hygiene_tray(
             HygieneEdge(cursor=cursor, node=HygieneItem.from_item(entry, context.qbo_app_url))
             for entry, cursor in zip(page.items, page.cursors, strict=True)
         ],
-        page_info=PageInfo.from_page(page),  # type: ignore[arg-type]
+        page_info=PageInfo.from_page(page),
     )

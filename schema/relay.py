@@ -1,5 +1,7 @@
 """Relay plumbing: global ids ("Type:pk" in base64), the ``Node`` interface and ``PageInfo``."""
 
+from typing import Any
+
 import strawberry
 from strawberry.relay import from_base64, to_base64
 
@@ -38,7 +40,7 @@ class PageInfo:
     end_cursor: str | None
 
     @classmethod
-    def from_page(cls, page: Page[object]) -> "PageInfo":
+    def from_page(cls, page: Page[Any]) -> "PageInfo":
         return cls(
             has_next_page=page.has_next_page,
             has_previous_page=page.has_previous_page,

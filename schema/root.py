@@ -18,7 +18,8 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from domains.core.models import Business as BusinessRow
-from resolvers.businesses import InvalidPageRequest, business_page
+from resolvers.businesses import business_page
+from resolvers.pagination import InvalidPageRequest
 from schema.business import Business, BusinessConnection
 from schema.context import Info
 from schema.decisions import (
@@ -30,9 +31,17 @@ from schema.decisions import (
     resolve_decision_console,
 )
 from schema.digest import Digest, resolve_digest
+from schema.digest_runs import (
+    DigestRun,
+    GenerateDigestsInput,
+    StoredDigest,
+    generate_digests,
+    resolve_digest_run,
+)
+from schema.digest_runs import resolve_node as resolve_digest_node
 from schema.errors import bad_input, check_storable, not_found
 from schema.hygiene import HygieneFilter, HygieneTray, resolve_hygiene_tray
-from schema.permissions import IsOperator, IsViewer
+from schema.permissions import IsAdmin, IsOperator, IsViewer
 from schema.records import Bill, Customer, Invoice, Vendor
 from schema.relay import Node, parse_global_id
 from schema.sync import SyncRun, request_sync
@@ -93,6 +102,8 @@ class Query:
         if type_name == "Customer":
             customer = await loaders.customer_by_id.load(pk)
             return Customer.from_row(customer, app_url) if customer else None
+        if type_name in ("DigestRun", "StoredDigest"):
+            return await resolve_digest_node(info, type_name, pk)
         return None
 
     @strawberry.field(
@@ -173,6 +184,13 @@ class Query:
         business = await _business(info, business_id)
         return await resolve_digest(info, business, week_of=week_of)
 
+    @strawberry.field(
+        description="A digest run's progress and outcomes; null if unknown or not all yours.",
+        permission_classes=[IsAdmin],
+    )
+    async def digest_run(self, info: Info, id: strawberry.ID) -> DigestRun | None:
+        return await resolve_digest_run(info, id)
+
 
 @strawberry.type
 class Mutation:
@@ -188,10 +206,18 @@ class Mutation:
         permission_classes=[IsOperator],
     )
     async def request_sync(
-        self, info: Info, business_id: strawberry.ID, full: bool = False
+        self, info: Info, business_id: strawberry.ID, full: bool | None = None
     ) -> SyncRun:
         business = await _business(info, business_id)
-        return await request_sync(info, business, full=full)
+        return await request_sync(info, business, full=bool(full))
+
+    @strawberry.mutation(
+        description="Generate (and optionally e-mail) the week's digest of many businesses: "
+        "idempotent per business and week unless `force`.",
+        permission_classes=[IsAdmin],
+    )
+    async def generate_digests(self, info: Info, input: GenerateDigestsInput) -> DigestRun:
+        return await generate_digests(info, input)
 
 
 def _is_unexpected(error: GraphQLError) -> bool:
@@ -220,7 +246,7 @@ def build_schema(*, introspection: bool = True, mask_errors: bool = False) -> st
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
-        types=[Bill, Invoice, Vendor, Customer, Business],
+        types=[Bill, Invoice, Vendor, Customer, Business, DigestRun, StoredDigest],
         config=StrawberryConfig(auto_camel_case=True),
         extensions=extensions,
     )

@@ -10,9 +10,8 @@ import pytest
 
 from app.asgi import create_app
 from app.settings import Settings
-from domains.core import queries as core_queries
 from sync.fakeqbo.generator import GeneratedCompany
-from sync.mapping import ENTITY_ORDER, map_company_info, map_objects, upsert_batch
+from sync.fakeqbo.landing import land_company
 from tests.conftest import Database
 from tests.factories import make_token
 
@@ -62,24 +61,9 @@ def load_companies(database: Database) -> LoadCompanies:
         ids = []
         for company in companies:
             async with database.sessions.begin() as session:
-                values = map_company_info(company.company_info)
-                values.update(
-                    home_currency=company.home_currency,
-                    timezone=company.timezone,
-                    last_synced_at=NOW,
-                    connection_status="connected",
-                )
-                business = await core_queries.upsert_business(
-                    session, realm_id=company.realm_id, values=values
-                )
-                assert business.id is not None
-                for entity in ENTITY_ORDER:
-                    batch = map_objects(
-                        entity, company.entities.get(entity, []), business_id=business.id
-                    )
-                    assert not batch.problems, batch.problems
-                    await upsert_batch(session, batch)
-                ids.append(business.id)
+                business = await land_company(session, company, synced_at=NOW)
+            assert business.id is not None
+            ids.append(business.id)
         return ids
 
     return load

@@ -1,0 +1,161 @@
+"""``runway digest generate``: the ``generateDigests`` mutation for cron, worked in this process.
+
+Same code as the mutation: the same business and week resolution, the same run and worker. A run
+that other processes help with (PostgreSQL) is worked together; the command returns when the run
+is finished, with exit code 1 if every business failed (FAILED), and lists each failure.
+"""
+
+import asyncio
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.settings import Settings
+from domains.digests import queries
+from domains.digests.models import DigestRun
+from resolvers.digest_runs import (
+    DeliveryUnavailable,
+    DigestRequest,
+    InvalidDigestRequest,
+    UnknownBusinesses,
+    run_businesses,
+    run_items_page,
+    run_week,
+)
+
+console = Console()
+digest_cli = typer.Typer(help="Weekly digests.", no_args_is_help=True)
+
+REQUESTED_BY = "cli"
+FAILURES_SHOWN = 500
+"""Failures listed at the end (the rest are counted; ``digestRun`` pages through them all)."""
+
+
+def _settings() -> Settings:
+    from app.cli import load_settings  # app.cli registers these commands: import it late
+
+    return load_settings()
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@digest_cli.command("generate")
+def generate(
+    business: Annotated[
+        list[int] | None,
+        typer.Option("--business", help="Business id (repeat for several).", min=1),
+    ] = None,
+    all_businesses: Annotated[bool, typer.Option("--all", help="Every active business.")] = False,
+    week_of: Annotated[
+        str | None,
+        typer.Option(
+            "--week-of",
+            help="Any day (YYYY-MM-DD) of the week to digest; default: this week in UTC.",
+        ),
+    ] = None,
+    deliver: Annotated[
+        bool, typer.Option("--deliver", help="E-mail the digests (needs RUNWAY_SMTP_URL).")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Recompute digests already stored for the week.")
+    ] = False,
+) -> None:
+    """Generate the week's digests, as the generateDigests mutation does (for cron)."""
+    if bool(business) == all_businesses:
+        console.print("[red]Give --business ID (repeatable) or --all.[/red]")
+        raise typer.Exit(code=2)
+    try:
+        week = date.fromisoformat(week_of) if week_of else None
+    except ValueError:
+        console.print(f"[red]--week-of must be a date like 2026-11-16, got {week_of!r}.[/red]")
+        raise typer.Exit(code=2) from None
+    settings = _settings()
+    try:
+        run = asyncio.run(_generate(settings, business or None, week, deliver, force))
+    except (InvalidDigestRequest, DeliveryUnavailable) as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(code=2) from error
+    except UnknownBusinesses as error:
+        missing = ", ".join(str(business_id) for business_id in error.args[0])
+        console.print(f"[red]No business with id {missing}.[/red]")
+        raise typer.Exit(code=2) from error
+    if run.status == queries.RUN_FAILED:
+        raise typer.Exit(code=1)
+
+
+async def _generate(
+    settings: Settings,
+    business_ids: list[int] | None,
+    week_of: date | None,
+    deliver: bool,
+    force: bool,
+) -> DigestRun:
+    from app.db import create_engine, create_session_factory
+    from app.digest_jobs import digest_jobs_for
+
+    engine = create_engine(settings.database_url)
+    sessions = create_session_factory(engine)
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    try:
+        with Progress(*columns, console=console, transient=True) as progress:
+            task = progress.add_task("Digests", total=None)
+
+            def show(run: DigestRun) -> None:
+                description = f"Digest run {run.id}, week of {run.week_start}: {run.failed} failed"
+                progress.update(
+                    task, total=run.total, completed=run.done + run.failed, description=description
+                )
+
+            jobs = digest_jobs_for(settings, sessions, clock=_utc_now, on_progress=show)
+            request = DigestRequest(
+                business_ids=await run_businesses(
+                    sessions, allowed_ids=None, requested=business_ids
+                ),
+                week_start=run_week(week_of, now=_utc_now()),
+                requested_by=REQUESTED_BY,
+                deliver=deliver,
+                force=force,
+            )
+            created = await jobs.request(request)
+            assert created.id is not None
+            show(created)
+            run = await jobs.work(created.id)
+        await _report(sessions, run)
+        return run
+    finally:
+        await engine.dispose()
+
+
+async def _report(sessions: async_sessionmaker[AsyncSession], run: DigestRun) -> None:
+    """The run's outcome, and a table of the businesses that failed and why."""
+    assert run.id is not None
+    colour = {"SUCCEEDED": "green", "PARTIAL": "yellow"}.get(run.status, "red")
+    console.print(
+        f"Digest run {run.id}, week of {run.week_start}: [{colour}]{run.status}[/{colour}] "
+        f"({run.done} done, {run.failed} failed of {run.total})"
+    )
+    if not run.failed:
+        return
+    page = await run_items_page(
+        sessions, run_id=run.id, status=queries.ITEM_FAILED, first=FAILURES_SHOWN, after=None
+    )
+    table = Table("business", "name", "error", title="Failed businesses")
+    for failure in page.items:
+        table.add_row(
+            str(failure.item.business_id), failure.business_name, failure.item.error or ""
+        )
+    console.print(table)
+    if page.has_next_page:
+        console.print(f"…and {page.total_count - len(page.items)} more (see digestRun).")
