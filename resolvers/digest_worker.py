@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domains.core.models import Business
-from domains.digests import queries
+from domains.digests import claims, queries
 from domains.digests.models import DigestRun
 from resolvers.clock import business_today
 from resolvers.digest import Digest, digest
@@ -168,7 +168,7 @@ class DigestWorker:
                 return run
             now = self.clock()
             await queries.start_run(session, run_id=run_id, now=now)
-            abandoned = await queries.fail_abandoned_items(
+            abandoned = await claims.fail_abandoned_items(
                 session, run_id=run_id, now=now, max_attempts=self.options.max_attempts
             )
             if abandoned:
@@ -182,17 +182,17 @@ class DigestWorker:
     async def next_look(self, run_id: int) -> datetime | None:
         """When an unfinished run's items held by others become claimable, if they ever do."""
         async with self.sessions() as session:
-            return await queries.next_lease_expiry(session, run_id=run_id)
+            return await claims.next_lease_expiry(session, run_id=run_id)
 
     async def _lane(self, run: DigestRun) -> None:
         while items := await self._claim(run):
             await self.process_batch(run, items)
 
-    async def _claim(self, run: DigestRun) -> list[queries.ClaimedItem]:
+    async def _claim(self, run: DigestRun) -> list[claims.ClaimedItem]:
         assert run.id is not None
         now = self.clock()
         async with self.sessions.begin() as session:
-            return await queries.claim_items(
+            return await claims.claim_items(
                 session,
                 run_id=run.id,
                 owner=self.owner,
@@ -201,7 +201,7 @@ class DigestWorker:
                 limit=self.options.batch_size,
             )
 
-    async def process_batch(self, run: DigestRun, items: Sequence[queries.ClaimedItem]) -> None:
+    async def process_batch(self, run: DigestRun, items: Sequence[claims.ClaimedItem]) -> None:
         """Compute, render and store the digests of claimed ``items``; record each outcome.
 
         A business whose digest raises is recorded failed and the batch goes on; anything that
@@ -218,7 +218,7 @@ class DigestWorker:
             with contextlib.suppress(asyncio.CancelledError):
                 await heartbeat
 
-    async def _process(self, run: DigestRun, items: Sequence[queries.ClaimedItem]) -> None:
+    async def _process(self, run: DigestRun, items: Sequence[claims.ClaimedItem]) -> None:
         assert run.id is not None
         now = self.clock()
         business_ids = [item.business_id for item in items]
@@ -229,7 +229,7 @@ class DigestWorker:
                     session, business_ids=business_ids, week_start=run.week_start
                 )
         outcomes = [
-            queries.ItemOutcome(item.id, digest_id=existing[item.business_id], reused=True)
+            claims.ItemOutcome(item.id, digest_id=existing[item.business_id], reused=True)
             for item in items
             if item.business_id in existing
         ]
@@ -241,12 +241,12 @@ class DigestWorker:
                 session, digests=list(computed.values()), replace=run.force
             )
             outcomes.extend(
-                queries.ItemOutcome(
+                claims.ItemOutcome(
                     item_id, digest_id=stored[new.business_id], reused=new.business_id in kept
                 )
                 for item_id, new in computed.items()
             )
-            changed = await queries.finish_items(
+            changed = await claims.finish_items(
                 session, outcomes=outcomes, owner=self.owner, now=self.clock()
             )
             row = await queries.add_to_run_counts(
@@ -256,8 +256,8 @@ class DigestWorker:
             self.on_progress(row)
 
     async def _compute_all(
-        self, run: DigestRun, items: Sequence[queries.ClaimedItem], now: datetime
-    ) -> tuple[dict[int, queries.NewDigest], list[queries.ItemOutcome]]:
+        self, run: DigestRun, items: Sequence[claims.ClaimedItem], now: datetime
+    ) -> tuple[dict[int, queries.NewDigest], list[claims.ItemOutcome]]:
         """Digests of ``items``' businesses through one loader set, rendered for storage."""
         assert run.id is not None
         if not items:
@@ -269,17 +269,17 @@ class DigestWorker:
             *(self._compute_one(loaders, business, run, now) for business in businesses)
         )
         computed: dict[int, queries.NewDigest] = {}
-        failures: list[queries.ItemOutcome] = []
+        failures: list[claims.ItemOutcome] = []
         for item, result in zip(items, results, strict=True):
             if isinstance(result, str):
-                failures.append(queries.ItemOutcome(item.id, error=result))
+                failures.append(claims.ItemOutcome(item.id, error=result))
                 continue
             try:
                 snapshot = digest_snapshot(result, app_url=self.qbo_app_url)
                 rendered = render_digest(snapshot)
             except Exception as error:
                 logger.exception("digest of business %s: rendering failed", item.business_id)
-                failures.append(queries.ItemOutcome(item.id, error=_describe(error)))
+                failures.append(claims.ItemOutcome(item.id, error=_describe(error)))
                 continue
             computed[item.id] = queries.NewDigest(
                 business_id=item.business_id,
@@ -321,7 +321,7 @@ class DigestWorker:
             await asyncio.sleep(self.options.lease_seconds / 3)
             try:
                 async with self.sessions.begin() as session:
-                    await queries.renew_leases(
+                    await claims.renew_leases(
                         session,
                         item_ids=item_ids,
                         owner=self.owner,
@@ -330,11 +330,11 @@ class DigestWorker:
             except Exception:
                 logger.exception("digest worker %s: could not renew its leases", self.owner)
 
-    async def _release(self, items: Sequence[queries.ClaimedItem]) -> None:
+    async def _release(self, items: Sequence[claims.ClaimedItem]) -> None:
         """Hand unfinished items back at once; if the database is gone, their leases expire."""
         try:
             async with self.sessions.begin() as session:
-                await queries.release_items(
+                await claims.release_items(
                     session,
                     item_ids=[item.id for item in items],
                     owner=self.owner,

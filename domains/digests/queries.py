@@ -14,17 +14,10 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
     ColumnElement,
-    Integer,
     Select,
-    String,
-    and_,
-    case,
     func,
     insert,
-    literal,
-    or_,
     select,
     true,
     update,
@@ -48,28 +41,6 @@ ITEM_RUNNING = "running"
 ITEM_DONE = "done"
 ITEM_FAILED = "failed"
 OPEN_ITEM_STATUSES = (ITEM_PENDING, ITEM_RUNNING)
-
-
-@dataclass(frozen=True)
-class ClaimedItem:
-    """An item a worker now holds under its lease."""
-
-    id: int
-    business_id: int
-
-
-@dataclass(frozen=True)
-class ItemOutcome:
-    """How one claimed item ended: done (with its digest, maybe reused) or failed (with why)."""
-
-    item_id: int
-    digest_id: int | None = None
-    reused: bool = False
-    error: str | None = None
-
-    @property
-    def status(self) -> str:
-        return ITEM_FAILED if self.error is not None else ITEM_DONE
 
 
 @dataclass(frozen=True)
@@ -102,7 +73,7 @@ class ItemCounts:
         return self.pending + self.running
 
 
-def _update(model: type[DigestRun] | type[DigestRunItem]) -> Any:
+def bulk_update(model: type[DigestRun] | type[DigestRunItem]) -> Any:
     """A bulk UPDATE that leaves the session's objects alone (callers read rows afresh)."""
     return update(model).execution_options(synchronize_session=False)
 
@@ -201,127 +172,10 @@ async def list_unfinished_run_ids(session: AsyncSession) -> list[int]:
 async def start_run(session: AsyncSession, *, run_id: int, now: datetime) -> None:
     """Mark a queued run running (a no-op once some worker has)."""
     await session.execute(
-        _update(DigestRun)
+        bulk_update(DigestRun)
         .where(col(DigestRun.id) == run_id, col(DigestRun.status) == RUN_QUEUED)
         .values(status=RUN_RUNNING, started_at=now)
     )
-
-
-async def fail_abandoned_items(
-    session: AsyncSession, *, run_id: int, now: datetime, max_attempts: int
-) -> int:
-    """Give up on items whose lease expired ``max_attempts`` times: each took a worker down.
-
-    Without this, a business whose digest kills its process (memory, a native crash) would be
-    reclaimed forever. Returns how many items were failed.
-    """
-    result = await session.execute(
-        _update(DigestRunItem)
-        .where(
-            col(DigestRunItem.run_id) == run_id,
-            col(DigestRunItem.status) == ITEM_RUNNING,
-            col(DigestRunItem.lease_expires_at) < now,
-            col(DigestRunItem.attempts) >= max_attempts,
-        )
-        .values(
-            status=ITEM_FAILED,
-            error=f"abandoned: its worker stopped {max_attempts} times before finishing it",
-            lease_owner=None,
-            lease_expires_at=None,
-            updated_at=now,
-        )
-        .returning(col(DigestRunItem.id))
-    )
-    return len(result.all())
-
-
-def _claimable(run_id: int, now: datetime) -> ColumnElement[bool]:
-    return and_(
-        col(DigestRunItem.run_id) == run_id,
-        or_(
-            col(DigestRunItem.status) == ITEM_PENDING,
-            and_(
-                col(DigestRunItem.status) == ITEM_RUNNING,
-                col(DigestRunItem.lease_expires_at) < now,
-            ),
-        ),
-    )
-
-
-async def claim_items(
-    session: AsyncSession,
-    *,
-    run_id: int,
-    owner: str,
-    now: datetime,
-    lease_until: datetime,
-    limit: int,
-) -> list[ClaimedItem]:
-    """Take up to ``limit`` claimable items of the run for ``owner`` until ``lease_until``.
-
-    Commit right after, so other workers see the lease.
-    """
-    claimable = (
-        select(col(DigestRunItem.id))
-        .where(_claimable(run_id, now))
-        .order_by(col(DigestRunItem.id))
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-        .cte("claimable")
-    )
-    result = await session.execute(
-        _update(DigestRunItem)
-        .where(col(DigestRunItem.id).in_(select(claimable.c.id)))
-        .values(
-            status=ITEM_RUNNING,
-            lease_owner=owner,
-            lease_expires_at=lease_until,
-            attempts=col(DigestRunItem.attempts) + 1,
-            updated_at=now,
-        )
-        .returning(col(DigestRunItem.id), col(DigestRunItem.business_id))
-    )
-    claimed = [ClaimedItem(row.id, row.business_id) for row in result.all()]
-    return sorted(claimed, key=lambda item: item.id)
-
-
-async def renew_leases(
-    session: AsyncSession, *, item_ids: Collection[int], owner: str, lease_until: datetime
-) -> None:
-    """Extend ``owner``'s leases on items it still holds (a heartbeat during long batches)."""
-    await session.execute(
-        _update(DigestRunItem)
-        .where(
-            col(DigestRunItem.id).in_(list(item_ids)),
-            col(DigestRunItem.lease_owner) == owner,
-            col(DigestRunItem.status) == ITEM_RUNNING,
-        )
-        .values(lease_expires_at=lease_until)
-    )
-
-
-async def release_items(
-    session: AsyncSession, *, item_ids: Collection[int], owner: str, now: datetime
-) -> None:
-    """Hand ``owner``'s unfinished items back as pending (a worker stopping cleanly)."""
-    await session.execute(
-        _update(DigestRunItem)
-        .where(
-            col(DigestRunItem.id).in_(list(item_ids)),
-            col(DigestRunItem.lease_owner) == owner,
-            col(DigestRunItem.status) == ITEM_RUNNING,
-        )
-        .values(status=ITEM_PENDING, lease_owner=None, lease_expires_at=None, updated_at=now)
-    )
-
-
-async def next_lease_expiry(session: AsyncSession, *, run_id: int) -> datetime | None:
-    """When the first lease on the run's running items runs out (``None``: nothing is held)."""
-    statement = select(func.min(col(DigestRunItem.lease_expires_at))).where(
-        col(DigestRunItem.run_id) == run_id, col(DigestRunItem.status) == ITEM_RUNNING
-    )
-    expiry: datetime | None = (await session.execute(statement)).scalar_one()
-    return expiry
 
 
 async def get_stored_digest_ids(
@@ -379,48 +233,12 @@ async def upsert_stored_digests(
     return stored, kept
 
 
-async def finish_items(
-    session: AsyncSession, *, outcomes: Sequence[ItemOutcome], owner: str, now: datetime
-) -> ItemCounts:
-    """Record outcomes of ``owner``'s items in one statement; returns what actually changed.
-
-    An item whose lease ``owner`` lost meanwhile is left to the worker that took it over.
-    """
-    if not outcomes:
-        return ItemCounts()
-    item = col(DigestRunItem.id)
-
-    def per_item(values: dict[int, Any], type_: Any) -> Any:
-        return case(*((item == i, literal(v, type_)) for i, v in values.items()))
-
-    result = await session.execute(
-        _update(DigestRunItem)
-        .where(
-            item.in_([o.item_id for o in outcomes]),
-            col(DigestRunItem.lease_owner) == owner,
-            col(DigestRunItem.status) == ITEM_RUNNING,
-        )
-        .values(
-            status=per_item({o.item_id: o.status for o in outcomes}, String()),
-            digest_id=per_item({o.item_id: o.digest_id for o in outcomes}, Integer()),
-            reused=per_item({o.item_id: o.reused for o in outcomes}, Boolean()),
-            error=per_item({o.item_id: o.error for o in outcomes}, String()),
-            lease_owner=None,
-            lease_expires_at=None,
-            updated_at=now,
-        )
-        .returning(col(DigestRunItem.status))
-    )
-    statuses = [row.status for row in result.all()]
-    return ItemCounts(done=statuses.count(ITEM_DONE), failed=statuses.count(ITEM_FAILED))
-
-
 async def add_to_run_counts(
     session: AsyncSession, *, run_id: int, done: int, failed: int
 ) -> DigestRun | None:
     """Add finished items to the run's progress (increments, so concurrent workers add up)."""
     statement = (
-        _update(DigestRun)
+        bulk_update(DigestRun)
         .where(col(DigestRun.id) == run_id)
         .values(done=col(DigestRun.done) + done, failed=col(DigestRun.failed) + failed)
         .returning(DigestRun)
@@ -456,7 +274,7 @@ async def finish_run(session: AsyncSession, *, run_id: int, now: datetime) -> Di
     else:
         status = RUN_PARTIAL
     statement = (
-        _update(DigestRun)
+        bulk_update(DigestRun)
         .where(col(DigestRun.id) == run_id, col(DigestRun.status).in_(UNFINISHED_RUN_STATUSES))
         .values(
             status=status,

@@ -22,7 +22,7 @@ from sqlmodel import col
 from app.db import create_engine, create_session_factory
 from domains.ap.models import Bill
 from domains.core.models import Business
-from domains.digests import queries
+from domains.digests import claims, queries
 from domains.digests.models import DigestRun, DigestRunItem, StoredDigest
 from resolvers.digest import Digest
 from resolvers.digest_runs import DigestRequest, create_run
@@ -155,7 +155,7 @@ async def test_a_batch_of_20_costs_the_statements_of_a_batch_of_5(database: Data
         run = await create_run(database.sessions, request, now=NOW)
         assert run.id is not None
         async with database.sessions.begin() as session:
-            items = await queries.claim_items(
+            items = await claims.claim_items(
                 session,
                 run_id=run.id,
                 owner=worker.owner,
@@ -303,7 +303,7 @@ async def test_a_dead_workers_items_are_reclaimed_once_its_lease_expires(
     run = await new_run(database, ids)
     assert run.id is not None
     async with database.sessions.begin() as session:  # a process claims two, then dies
-        dead = await queries.claim_items(
+        dead = await claims.claim_items(
             session, run_id=run.id, owner="dead", now=NOW, lease_until=NOW + LEASE, limit=2
         )
     counting = CountingCompute(Counter())
@@ -323,9 +323,9 @@ async def test_a_dead_workers_items_are_reclaimed_once_its_lease_expires(
     assert await stored_per_business(database) == Counter(ids)
     # The dead worker coming back late can't overwrite what the new one recorded.
     async with database.sessions.begin() as session:
-        late = await queries.finish_items(
+        late = await claims.finish_items(
             session,
-            outcomes=[queries.ItemOutcome(item.id, error="late") for item in dead],
+            outcomes=[claims.ItemOutcome(item.id, error="late") for item in dead],
             owner="dead",
             now=later,
         )
@@ -338,7 +338,7 @@ async def test_an_item_whose_worker_keeps_dying_is_given_up(database: Database) 
     run = await new_run(database, ids)
     assert run.id is not None
     async with database.sessions.begin() as session:
-        await queries.claim_items(
+        await claims.claim_items(
             session, run_id=run.id, owner="dead", now=NOW, lease_until=NOW + LEASE, limit=1
         )
     later = NOW + LEASE + timedelta(seconds=1)

@@ -21,7 +21,7 @@ from starlette.applications import Starlette
 from app.asgi import create_app
 from app.digest_jobs import DigestJobs
 from app.settings import Settings
-from domains.digests import queries
+from domains.digests import claims, queries
 from domains.digests.models import DigestEmail, DigestRun, StoredDigest
 from resolvers.digest_runs import DigestRequest, create_run
 from schema.relay import global_id, parse_global_id
@@ -273,7 +273,7 @@ async def test_a_run_cut_off_by_a_crash_is_finished_when_the_server_starts(
     long_ago = NOW - 3 * LEASE  # a process claimed two items, then died
     async with database.sessions.begin() as session:
         await queries.start_run(session, run_id=cut.id, now=long_ago)
-        await queries.claim_items(
+        await claims.claim_items(
             session,
             run_id=cut.id,
             owner="dead",
