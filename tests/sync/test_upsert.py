@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import SQLModel, col
 
-from domains.mirror import UPSERT_CHUNK_ROWS
+from domains.mirror import UPSERT_PAGE_ROWS
 from domains.tables import Bill, BillLine, Business, Invoice, InvoiceLine
 from sync.mapping import ENTITY_ORDER, MappedBatch, map_objects, parse_qbo_json, upsert_batch
 from tests.conftest import Database
@@ -370,7 +370,7 @@ async def test_a_page_larger_than_one_statement_lands_whole_and_replays_cleanly(
     business_id = await make_business(database)
     page = [bill(str(n), total="2.50", lines=("1.25", "1.25")) for n in range(1, 601)]
     page.append(bill("300", token=1, total="9.00", lines=("9.00",)))  # the newer copy, last
-    assert len(page) > UPSERT_CHUNK_ROWS
+    assert len(page) > UPSERT_PAGE_ROWS
 
     batch = map_objects("Bill", page, business_id=business_id)
     assert await land(database, batch) == (600, 0)
