@@ -112,7 +112,7 @@ class DigestJobs:
             run = await self.worker.work_run(run_id)
             if run is None:
                 raise LookupError(f"digest run {run_id} does not exist")
-            if is_finished(run):
+            if is_finished(run) or self.worker.stopping.is_set():
                 return run
             await self._pause(await self._seconds_to_next_look([run_id]))
 
@@ -135,18 +135,28 @@ class DigestJobs:
     async def start(self) -> None:
         """Start the background worker, which first resumes unfinished runs."""
         if self._task is None:
+            self.worker.stopping.clear()
             self._task = asyncio.create_task(self._serve(), name="digest-worker")
 
     async def stop(self) -> None:
-        """Stop the background worker; items it held go back to pending for the next one."""
+        """Stop the background worker: it claims nothing more and finishes the batches in flight
+        (``stop_grace_seconds``, after which they are cancelled and their items go back to
+        pending for the next worker)."""
         task, self._task = self._task, None
-        if task is not None:
+        if task is None:
+            return
+        self.worker.stopping.set()
+        self._wake.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(task), self.options.stop_grace_seconds)
+        except TimeoutError:
+            logger.warning("digest worker: batches still running at shutdown were cancelled")
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
     async def _serve(self) -> None:
-        while True:
+        while not self.worker.stopping.is_set():
             self._wake.clear()
             try:
                 runs = await self.worker.work_unfinished()
@@ -156,6 +166,8 @@ class DigestJobs:
             except Exception:
                 logger.exception("digest worker: a pass over the unfinished runs failed")
                 pause = max(RETRY_SECONDS, self.options.idle_poll_seconds)
+            if self.worker.stopping.is_set():
+                return
             await self._pause(pause)
 
     async def _seconds_to_next_look(self, unfinished: list[int]) -> float | None:

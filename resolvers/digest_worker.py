@@ -36,6 +36,27 @@ MAX_ERROR_LENGTH = 2000
 """An item's recorded error is cut here: enough to act on, never a page of traceback."""
 
 
+def rendered_digest(
+    result: Digest, *, run: DigestRun, generated_at: datetime, app_url: str
+) -> queries.NewDigest:
+    """A computed digest as it is stored under ``run``: its snapshot, e-mail subject and bodies."""
+    assert run.id is not None and result.business.id is not None
+    snapshot = digest_snapshot(result, app_url=app_url)
+    rendered = render_digest(snapshot)
+    return queries.NewDigest(
+        business_id=result.business.id,
+        week_start=run.week_start,
+        as_of=result.as_of,
+        generated_at=generated_at,
+        run_id=run.id,
+        status=result.status.value,
+        subject=rendered.subject[:255],
+        snapshot=snapshot,
+        html=rendered.html,
+        text=rendered.text,
+    )
+
+
 class DigestWorkerOptions(BaseModel):
     """How a process works digest runs (meant to be embedded in ``Settings`` as ``digests``)."""
 
@@ -54,6 +75,9 @@ class DigestWorkerOptions(BaseModel):
     """PostgreSQL only: how often an idle server looks for runs other processes started or left."""
     wait_timeout_seconds: float = Field(default=300.0, gt=0)
     """Longest a ``wait: true`` request waits before it returns the run as it stands."""
+    stop_grace_seconds: float = Field(default=30.0, gt=0)
+    """At shutdown, how long the batches in flight may take to finish before they are cancelled
+    (their items then go back to pending for the next worker)."""
 
 
 class DigestCompute(Protocol):
@@ -144,6 +168,10 @@ class DigestWorker:
         self.deliver = deliver
         self.on_progress = on_progress
         self.lease = timedelta(seconds=self.options.lease_seconds)
+        self.stopping = asyncio.Event()
+        """Set at shutdown: claim nothing more, finish the batches in flight. A stop by
+        cancellation could land while a connection is being opened, which aiosqlite then never
+        closes (omnilib/aiosqlite#259)."""
 
     async def work_unfinished(self) -> list[DigestRun]:
         """Work every queued or running run, oldest first (what a starting server resumes)."""
@@ -151,6 +179,8 @@ class DigestWorker:
             run_ids = await queries.list_unfinished_run_ids(session)
         worked = []
         for run_id in run_ids:
+            if self.stopping.is_set():
+                break
             run = await self.work_run(run_id)
             if run is not None:
                 worked.append(run)
@@ -185,7 +215,7 @@ class DigestWorker:
             return await claims.next_lease_expiry(session, run_id=run_id)
 
     async def _lane(self, run: DigestRun) -> None:
-        while items := await self._claim(run):
+        while not self.stopping.is_set() and (items := await self._claim(run)):
             await self.process_batch(run, items)
 
     async def _claim(self, run: DigestRun) -> list[claims.ClaimedItem]:
@@ -207,16 +237,16 @@ class DigestWorker:
         A business whose digest raises is recorded failed and the batch goes on; anything that
         stops the whole batch (the database, a cancellation) hands its items back first.
         """
-        heartbeat = asyncio.create_task(self._heartbeat([item.id for item in items]))
+        finished = asyncio.Event()
+        heartbeat = asyncio.create_task(self._heartbeat([item.id for item in items], finished))
         try:
             await self._process(run, items)
         except BaseException:
             await self._release(items)
             raise
         finally:
-            heartbeat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await heartbeat
+            finished.set()  # the heartbeat ends between renewals, never inside one
+            await asyncio.gather(heartbeat, return_exceptions=True)
 
     async def _process(self, run: DigestRun, items: Sequence[claims.ClaimedItem]) -> None:
         assert run.id is not None
@@ -275,24 +305,13 @@ class DigestWorker:
                 failures.append(claims.ItemOutcome(item.id, error=result))
                 continue
             try:
-                snapshot = digest_snapshot(result, app_url=self.qbo_app_url)
-                rendered = render_digest(snapshot)
+                computed[item.id] = rendered_digest(
+                    result, run=run, generated_at=now, app_url=self.qbo_app_url
+                )
             except Exception as error:
                 logger.exception("digest of business %s: rendering failed", item.business_id)
                 failures.append(claims.ItemOutcome(item.id, error=_describe(error)))
                 continue
-            computed[item.id] = queries.NewDigest(
-                business_id=item.business_id,
-                week_start=run.week_start,
-                as_of=result.as_of,
-                generated_at=now,
-                run_id=run.id,
-                status=result.status.value,
-                subject=rendered.subject[:255],
-                snapshot=snapshot,
-                html=rendered.html,
-                text=rendered.text,
-            )
             await asyncio.sleep(0)  # rendering is CPU work: let requests in between digests
         return computed, failures
 
@@ -315,10 +334,13 @@ class DigestWorker:
             )
             return _describe(error)
 
-    async def _heartbeat(self, item_ids: list[int]) -> None:
+    async def _heartbeat(self, item_ids: list[int], finished: asyncio.Event) -> None:
         """Renew the batch's leases every third of a lease, so only a dead worker loses them."""
         while True:
-            await asyncio.sleep(self.options.lease_seconds / 3)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(finished.wait(), self.options.lease_seconds / 3)
+            if finished.is_set():
+                return
             try:
                 async with self.sessions.begin() as session:
                     await claims.renew_leases(
