@@ -75,10 +75,11 @@ async def _assessments(
 ) -> Assessments:
     assert business.id is not None
     currency = business.home_currency
-    (report, _), cash, rows = await asyncio.gather(
+    (report, _), cash, rows, lines = await asyncio.gather(
         hygiene_report(loaders, business.id, as_of=as_of, thresholds=thresholds, currency=currency),
         cash_position(loaders, business.id, as_of=as_of, thresholds=thresholds),
         _rows(loaders, business.id),
+        loaders.bill_lines.load(business.id),  # hygiene's batch: no statement of its own
     )
     bills, invoices, vendors, customers, terms, decisions = rows
     open_bills = [bill for bill in bills if bill.balance > 0 and bill.due_date is not None]
@@ -93,6 +94,7 @@ async def _assessments(
         thresholds=thresholds,
         currency=currency,
         ready_only=False,
+        lines=lines,
     )
     invoice_rows = collection_rules.assess_invoices(
         [invoice for invoice in invoices if invoice.balance > 0],

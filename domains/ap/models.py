@@ -31,6 +31,9 @@ class Bill(DocumentFields, table=True):
     vendor_qbo_id: str | None = Field(default=None, max_length=64)
     vendor_name: str | None = Field(default=None, max_length=255)
     ap_account_qbo_id: str | None = Field(default=None, max_length=64)
+    private_note: str | None = Field(default=None)
+    """QBO's memo (``PrivateNote``), which the late-fee rule reads: a column, so the views never
+    decode ``raw``."""
 
 
 class BillLine(LineFields, table=True):

@@ -30,12 +30,13 @@ How a bill's recommendation is built (interpretations of DESIGN.md §5 spelled o
   + criticality 20 for a critical vendor. Overdue + at least 15% of cash + critical = 100.
 """
 
-from collections.abc import Collection, Iterable
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from domains.ap.models import Bill, Vendor
+from domains.ap.models import Bill, BillLine, Vendor
 from domains.core.models import Term
 from domains.decisions.models import BillDecision
 from resolvers.rules.cashflow import RunwayFigures
@@ -167,6 +168,7 @@ def assess_bill(
     runway: RunwayFigures,
     thresholds: Thresholds,
     currency: str = "USD",
+    line_descriptions: Sequence[str] = (),
 ) -> BillAssessment:
     """The console's view of one bill with a due date (``ValueError`` without one).
 
@@ -174,6 +176,7 @@ def assess_bill(
         term: the governing term (``vendors.bill_term``), for discounts and late-fee wording.
         decision: the decision in effect for this bill, if any (``decisions.decisions_in_effect``).
         blocked: whether the bill has a high-severity hygiene issue.
+        line_descriptions: the descriptions on the bill's lines (late-fee wording).
     """
     if bill.due_date is None:
         raise ValueError(f"bill {bill.qbo_id} has no due date to assess")
@@ -188,7 +191,7 @@ def assess_bill(
         days=days,
         vendor_name=name,
         critical=critical,
-        late_fee=late_fee_keyword(bill, term, thresholds),
+        late_fee=late_fee_keyword(bill, term, thresholds, line_descriptions),
         discount=discount,
         runway=runway,
         thresholds=thresholds,
@@ -266,6 +269,7 @@ def assess_bills(
     thresholds: Thresholds,
     currency: str = "USD",
     ready_only: bool = True,
+    lines: Iterable[BillLine] = (),
 ) -> list[BillAssessment]:
     """The console's bills, highest priority first (then earliest due, largest, ``qbo_id``).
 
@@ -276,7 +280,12 @@ def assess_bills(
             (``HygieneReport.flagged_qbo_ids(EntityType.BILL, Severity.HIGH)``).
         ready_only: only bills ready for a decision (the console); ``False`` assesses every open
             bill with a due date (the digest's "top bills due this week").
+        lines: the bills' lines (any superset), whose descriptions may mention a late fee.
     """
+    descriptions: dict[int, list[str]] = defaultdict(list)
+    for line in lines:
+        if line.description:
+            descriptions[line.bill_id].append(line.description)
     vendor_by_id = {vendor.qbo_id: vendor for vendor in vendors}
     term_by_id = {term.qbo_id: term for term in terms}
     in_effect = decisions_in_effect(decisions, as_of)
@@ -302,6 +311,7 @@ def assess_bills(
                 runway=runway,
                 thresholds=thresholds,
                 currency=currency,
+                line_descriptions=descriptions.get(bill.id, ()) if bill.id is not None else (),
             )
         )
     assessed.sort(key=lambda a: (-a.priority, a.due_date, -a.amount, a.qbo_id))

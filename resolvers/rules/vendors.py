@@ -4,9 +4,8 @@ QBO has no "critical" flag and no late-fee field, so both are read from text the
 keeps: the vendor's name, and what the bill and its payment term say.
 """
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import Any
 
 from domains.ap.models import Bill, Vendor
 from domains.core.models import Term
@@ -37,7 +36,9 @@ def _critical(names: tuple[str | None, str | None], keywords: tuple[str, ...]) -
     return find_keyword(names, keywords)
 
 
-def late_fee_keyword(bill: Bill, term: Term | None, thresholds: Thresholds) -> str | None:
+def late_fee_keyword(
+    bill: Bill, term: Term | None, thresholds: Thresholds, line_descriptions: Iterable[str] = ()
+) -> str | None:
     """The late-fee wording found for this bill, else ``None``.
 
     Interpretation (QBO has no late-fee field): paying late costs a fee when the bill's private
@@ -46,20 +47,8 @@ def late_fee_keyword(bill: Bill, term: Term | None, thresholds: Thresholds) -> s
     a memo "late fee $25 after the 15th". A vendor that already charged one on this bill (a line
     "Late fee") will charge again.
     """
-    texts: list[str | None] = [*_bill_texts(bill.raw), term.name if term is not None else None]
+    texts = [bill.private_note, *line_descriptions, term.name if term is not None else None]
     return find_keyword(texts, thresholds.late_fee_keywords)
-
-
-def _bill_texts(raw: dict[str, Any]) -> Iterator[str]:
-    note = raw.get("PrivateNote")
-    if isinstance(note, str):
-        yield note
-    lines = raw.get("Line")
-    if isinstance(lines, list):
-        for line in lines:
-            description = line.get("Description") if isinstance(line, dict) else None
-            if isinstance(description, str):
-                yield description
 
 
 def bill_term(bill: Bill, vendor: Vendor | None, terms: Mapping[str, Term] | None) -> Term | None:

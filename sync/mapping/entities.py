@@ -43,6 +43,7 @@ from sync.errors import MalformedValue
 from sync.mapping.columns import ColumnLimit, Row, fit, limits_of
 from sync.mapping.fields import (
     child,
+    clean_text,
     email,
     flag,
     identifier,
@@ -128,7 +129,14 @@ def _bill(obj: QboObject) -> Row:
         "currency": ref_id(obj, "CurrencyRef"),
         "term_qbo_id": ref_id(obj, "SalesTermRef"),
         "ap_account_qbo_id": ref_id(obj, "APAccountRef"),
+        "private_note": _memo(obj.get("PrivateNote")),
     }
+
+
+def _memo(value: object) -> str | None:
+    """A memo only adds wording for the late-fee rule: one that isn't text is dropped, not the
+    bill with it."""
+    return clean_text(value) or None if isinstance(value, str) else None
 
 
 _BILL_LINE_LIMITS = limits_of(BillLine)

@@ -1,16 +1,20 @@
 """The migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
 
 import asyncio
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 from app.db import create_engine
 from app.migrations import downgrade_database, upgrade_database_async
+from domains.ap.models import Bill
+from domains.core.models import Business
 
 
 def _differences(connection: Connection) -> list[Any]:
@@ -48,3 +52,64 @@ async def test_upgrade_is_repeatable_and_downgrade_empties(database_url: str) ->
             assert await connection.run_sync(_tables) == set()
     finally:
         await engine.dispose()
+
+
+async def test_bill_memos_are_backfilled_from_raw_json(database_url: str) -> None:
+    """0003 adds ``bill.private_note`` and fills it for bills synced before it existed."""
+    await upgrade_database_async(database_url, "0002")
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            business_id = (
+                await connection.execute(
+                    Business.__table__.insert()  # type: ignore[attr-defined]
+                    .values(
+                        realm_id="9130",
+                        name="Acme",
+                        home_currency="USD",
+                        timezone="America/Los_Angeles",
+                        active=True,
+                        created_at=datetime(2026, 11, 20, tzinfo=UTC),
+                        connection_status="connected",
+                        sync_progress={},
+                    )
+                    .returning(Business.__table__.c.id)  # type: ignore[attr-defined]
+                )
+            ).scalar_one()
+            bills = Bill.__table__
+            for qbo_id, raw in (
+                ("1", {"PrivateNote": "late fee $25 after the 15th"}),
+                ("2", {"PrivateNote": 17}),
+                ("3", {}),
+            ):
+                await connection.execute(
+                    bills.insert().values(  # type: ignore[attr-defined]
+                        business_id=business_id,
+                        qbo_id=qbo_id,
+                        sync_token=0,
+                        qbo_updated_at=datetime(2026, 11, 1, tzinfo=UTC),
+                        raw=raw,
+                        total_amt=Decimal("1.00"),
+                        balance=Decimal("1.00"),
+                    )
+                )
+    finally:
+        await engine.dispose()
+
+    await upgrade_database_async(database_url)
+
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            notes = (
+                await connection.execute(
+                    text("SELECT qbo_id, private_note FROM bill ORDER BY qbo_id")
+                )
+            ).all()
+    finally:
+        await engine.dispose()
+    assert [tuple(row) for row in notes] == [
+        ("1", "late fee $25 after the 15th"),
+        ("2", None),
+        ("3", None),
+    ]

@@ -198,6 +198,16 @@ def test_bill_lines_keep_account_and_item() -> None:
     assert {ln["business_id"] for ln in lines} == {7}
 
 
+def test_a_bill_memo_lands_in_its_column_and_a_non_text_one_is_dropped_alone() -> None:
+    bill = sample("Bill")
+    bill["PrivateNote"] = "Late fee $25 after the 15th\x00"
+    assert only_row(mapped("Bill", bill))["private_note"] == "Late fee $25 after the 15th"
+
+    bill["PrivateNote"] = {"note": "not text"}
+    row = only_row(mapped("Bill", bill))
+    assert (row["private_note"], row["total_amt"]) == (None, Decimal("103.55"))
+
+
 def test_invoice_lines_are_the_sales_lines_only() -> None:
     lines = lines_of(mapped("Invoice", sample("Invoice")), "130")
 

@@ -22,6 +22,7 @@ from tests.resolvers.rules.rows import (
     UPDATED,
     assert_no_float,
     bill,
+    bill_line,
     days,
     decision,
     money,
@@ -217,7 +218,7 @@ def test_every_bill_is_large_without_cash() -> None:
 
 
 def test_late_fee_wording_makes_a_bill_must_pay() -> None:
-    noted = bill(due_date=days(20), raw={"PrivateNote": "1.5% interest charged on late payments"})
+    noted = bill(due_date=days(20), private_note="1.5% interest charged on late payments")
     result = assess(noted)
     assert result.signals == (Signal.LATE_FEE,)
     assert result.reasons == ('Paying late may cost a late fee (the bill mentions "interest")',)
@@ -373,6 +374,27 @@ def test_assess_bills_filters_sorts_and_uses_vendor_terms_and_decisions() -> Non
         ready_only=False,
     )
     assert {(a.qbo_id, a.ready) for a in everything} == {("far", False), ("blocked", False)}
+
+
+def test_a_late_fee_line_marks_only_its_own_bill() -> None:
+    charged, other = (
+        bill(qbo_id="charged", due_date=days(20)),
+        bill(qbo_id="other", due_date=days(20)),
+    )
+    result = assess_bills(
+        [charged, other],
+        as_of=AS_OF,
+        runway=NOT_BURNING,
+        vendors=[ACME],
+        terms=[],
+        decisions=[],
+        blocked_qbo_ids=set(),
+        thresholds=DEFAULTS,
+        ready_only=False,
+        lines=[bill_line(charged, description="Late fee, May"), bill_line(other, description="")],
+    )
+    late = {a.qbo_id: Signal.LATE_FEE in a.signals for a in result}
+    assert late == {"charged": True, "other": False}
 
 
 def test_assessing_a_bill_without_due_date_is_refused() -> None:

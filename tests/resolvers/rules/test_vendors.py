@@ -36,17 +36,17 @@ def test_critical_by_company_name_or_by_the_name_on_the_bill() -> None:
 
 
 def test_late_fee_from_memo_line_or_term() -> None:
-    memo = bill(raw={"PrivateNote": "Vendor charges a LATE FEE after 30 days"})
+    memo = bill(private_note="Vendor charges a LATE FEE after 30 days")
     assert late_fee_keyword(memo, None, DEFAULTS) == "late fee"
-    line = bill(raw={"Line": [{"Description": "Interest on overdue balance"}, {"Amount": 5}]})
-    assert late_fee_keyword(line, None, DEFAULTS) == "interest"
+    lines = ["Hardware", "Interest on overdue balance"]
+    assert late_fee_keyword(bill(), None, DEFAULTS, lines) == "interest"
     by_term = term(name="Net 30, 1.5% penalty after due")
     assert late_fee_keyword(bill(), by_term, DEFAULTS) == "penalty"
 
 
 def test_no_late_fee_without_such_words() -> None:
-    plain = bill(raw={"PrivateNote": "March supplies", "Line": "not a list"})
-    assert late_fee_keyword(plain, term(name="Net 30"), DEFAULTS) is None
+    plain = bill(private_note="March supplies")
+    assert late_fee_keyword(plain, term(name="Net 30"), DEFAULTS, ["Paper", ""]) is None
 
 
 def test_bill_term_prefers_the_bills_own_then_the_vendors() -> None:
