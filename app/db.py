@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -44,3 +44,16 @@ def _configure_sqlite(dbapi_connection: DBAPIConnection, _record: ConnectionPool
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions that keep loaded rows usable after commit (results outlive the transaction)."""
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def database_reachable(database_url: str) -> bool:
+    """Whether a database answers at ``database_url`` (for tools that fall back without one)."""
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("select 1"))
+        return True
+    except OSError:
+        return False
+    finally:
+        await engine.dispose()

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlmodel import SQLModel
 
 import domains  # noqa: F401  (registers every table)
-from app.db import create_engine, create_session_factory
+from app.db import create_engine, create_session_factory, database_reachable
 
 POSTGRES_URL = os.environ.get(
     "RUNWAY_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -36,25 +36,13 @@ class Database:
     sessions: async_sessionmaker[AsyncSession]
 
 
-async def _postgres_available() -> bool:
-    engine = create_engine(POSTGRES_URL)
-    try:
-        async with engine.connect() as connection:
-            await connection.execute(text("select 1"))
-        return True
-    except OSError:
-        return False
-    finally:
-        await engine.dispose()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """A URL for an empty database of each kind (a fresh file, or a fresh PostgreSQL database)."""
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'runway.db'}"
         return
-    if not await _postgres_available():
+    if not await database_reachable(POSTGRES_URL):
         if os.environ.get("CI") == "true":
             pytest.fail(
                 f"PostgreSQL is required under CI=true and is not reachable at {POSTGRES_URL}"
