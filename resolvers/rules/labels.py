@@ -40,17 +40,21 @@ def find_keyword(texts: Iterable[str | None], keywords: Iterable[str]) -> str | 
     """The first of ``keywords`` found as whole words in any of ``texts``, else ``None``.
 
     Whole words, so "irs" matches "IRS" but not "First Street Bakery", and a phrase keyword
-    ("late fee", "pg&e") matches only its words in order.
+    ("late fee", "pg&e") matches only its words in order, within one text.
     """
-    # One haystack for all texts; the " | " between them stops a phrase matching across two.
-    haystack = " | ".join(" ".join(words(text)) for text in texts if text)
-    if not haystack:
-        return None
-    haystack = f" {haystack} "
-    for keyword, needle in _needles(tuple(keywords)):
-        if needle in haystack:
-            return keyword
-    return None
+    ordered = tuple(keywords)
+    found: set[str] = set()
+    for text in texts:
+        if text:
+            found.update(_keywords_in(text, ordered))
+    return next((keyword for keyword in ordered if keyword in found), None)
+
+
+@lru_cache(maxsize=16_384)
+def _keywords_in(text: str, keywords: tuple[str, ...]) -> frozenset[str]:
+    # Term names and line descriptions repeat across thousands of bills: tokenise each once.
+    haystack = f" {' '.join(words(text))} "
+    return frozenset(keyword for keyword, needle in _needles(keywords) if needle in haystack)
 
 
 @lru_cache(maxsize=32)
