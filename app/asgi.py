@@ -19,11 +19,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 
 from app.auth import authenticate
 from app.db import create_engine, create_session_factory
 from app.digest_jobs import DigestJobs, digest_jobs_for
+from app.graphql_http import GraphQLOverHTTP
 from app.limits import BodySizeLimit
 from app.routes_qbo import qbo_routes
 from app.schedule import weekly_digest_schedule
@@ -45,8 +45,9 @@ class Resources:
     digest_jobs: DigestJobs
 
 
-class RunwayGraphQL(GraphQL[Context, None]):
-    """Strawberry's ASGI app, with a fresh ``Context`` (and loaders) per request."""
+class RunwayGraphQL(GraphQLOverHTTP[Context, None]):
+    """Strawberry's ASGI app, with a fresh ``Context`` (and loaders) per request, answering as
+    the GraphQL-over-HTTP spec asks (``app.graphql_http``)."""
 
     def __init__(self, settings: Settings, clock: Callable[[], datetime] = utc_now) -> None:
         super().__init__(
