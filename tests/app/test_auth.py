@@ -4,10 +4,12 @@ import os
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlmodel import col
 
 from app.asgi import create_app
 from app.migrations import upgrade_database_async
@@ -61,6 +63,24 @@ async def test_missing_token_is_unauthenticated(database: Database, client_for: 
 async def test_unknown_token_is_unauthenticated(client_for: Client, token: str) -> None:
     body = await _post(client_for(token), NAMES)
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"  # type: ignore[index]
+
+
+async def test_a_revoked_token_is_unauthenticated(database: Database, client_for: Client) -> None:
+    await make_business(database.sessions, name="Mine Bakery")
+    token = await make_token(database.sessions)
+    client = client_for(token)
+    assert "errors" not in await _post(client, NAMES)
+
+    async with database.sessions.begin() as session:
+        await session.execute(
+            update(ApiToken)
+            .where(col(ApiToken.token_hash) == hash_token(token))
+            .values(revoked_at=datetime.now(UTC))
+        )
+
+    body = await _post(client, NAMES)
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"  # type: ignore[index]
+    assert body["data"] is None
 
 
 async def test_scoped_token_sees_only_its_businesses(
