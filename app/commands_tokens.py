@@ -1,6 +1,8 @@
-"""``runway token create``: a new API token, printed once, alone on the last line."""
+"""``runway token create`` (a new API token, printed once, alone on the last line) and
+``runway token revoke``."""
 
 import asyncio
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
@@ -61,3 +63,38 @@ def create(
         raise typer.Exit(code=2) from error
     console.print(f"Created a {role} token '{name}'. It is shown only now:", highlight=False)
     print(token)  # noqa: T201  (alone on the last line, for scripts)
+
+
+async def revoke_api_tokens(database_url: str, *, token: str | None, name: str | None) -> int:
+    """Revoke by token or by name in the database at ``database_url``; returns how many."""
+    engine = create_engine(database_url)
+    try:
+        async with create_session_factory(engine).begin() as session:
+            return await access_queries.revoke_tokens(
+                session, token=token, name=name, now=datetime.now(UTC)
+            )
+    finally:
+        await engine.dispose()
+
+
+@tokens_cli.command("revoke")
+def revoke(
+    token: Annotated[
+        str | None, typer.Argument(help="The token itself (rwy_…), e.g. one that leaked.")
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option(help="Revoke every live token with this name instead.")
+    ] = None,
+) -> None:
+    """Revoke tokens: refused from their next request on; exits 1 when none matched."""
+    from app.cli import load_settings
+
+    settings = load_settings()
+    try:
+        revoked = asyncio.run(revoke_api_tokens(settings.database_url, token=token, name=name))
+    except ValueError as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(code=2) from error
+    console.print(f"Revoked {revoked} token{'' if revoked == 1 else 's'}.", highlight=False)
+    if revoked == 0:
+        raise typer.Exit(code=1)

@@ -69,6 +69,24 @@ async def create_token(
     return token
 
 
+async def revoke_tokens(
+    session: AsyncSession, *, token: str | None = None, name: str | None = None, now: datetime
+) -> int:
+    """Revoke the token given in clear text, or every live token named ``name``; returns how
+    many. Revoked rows stay (who had access, and until when), and no request gets past them."""
+    if (token is None) == (name is None):
+        raise ValueError("give either a token or a name, not both or neither")
+    match = (
+        col(ApiToken.token_hash) == hash_token(token)
+        if token is not None
+        else col(ApiToken.name) == name
+    )
+    result = await session.execute(
+        update(ApiToken).where(match, col(ApiToken.revoked_at).is_(None)).values(revoked_at=now)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 async def get_caller(
     session: AsyncSession, *, token: str, now: datetime | None = None
 ) -> Caller | None:

@@ -12,10 +12,11 @@ from sqlalchemy import select, update
 from sqlmodel import col
 
 from app.asgi import create_app
+from app.db import create_engine, create_session_factory
 from app.migrations import upgrade_database_async
 from app.settings import Settings
 from domains.access.models import ApiToken
-from domains.access.queries import hash_token
+from domains.access.queries import get_caller, hash_token
 from tests.conftest import Database
 from tests.factories import make_business, make_token
 
@@ -157,3 +158,29 @@ async def test_token_create_refuses_bad_input_and_writes_nothing(database_url: s
             assert (await session.scalars(select(ApiToken))).all() == []
     finally:
         await engine.dispose()
+
+
+async def test_token_revoke_by_token_or_name_refuses_the_token_from_then_on(
+    database_url: str,
+) -> None:
+    await upgrade_database_async(database_url)
+    created = [
+        _runway("token", "create", "--role", "viewer", "--all-businesses", "--name", name,
+                database_url=database_url).stdout.strip().splitlines()[-1]
+        for name in ("leaked", "ci", "ci")
+    ]  # fmt: skip
+
+    assert _runway("token", "revoke", created[0], database_url=database_url).returncode == 0
+    by_name = _runway("token", "revoke", "--name", "ci", database_url=database_url)
+    assert by_name.returncode == 0 and "Revoked 2 tokens" in by_name.stdout
+    again = _runway("token", "revoke", created[0], database_url=database_url)
+    assert again.returncode == 1 and "Revoked 0 tokens" in again.stdout
+    assert _runway("token", "revoke", database_url=database_url).returncode == 2
+
+    engine = create_engine(database_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            callers = [await get_caller(session, token=token) for token in created]
+    finally:
+        await engine.dispose()
+    assert callers == [None, None, None]
