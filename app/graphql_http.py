@@ -14,6 +14,7 @@ alone. Field errors (``UNAUTHENTICATED``, ``NOT_FOUND``, …) happen during exec
 The conformance suite (``tests/conformance``) runs graphql-http's audits against this.
 """
 
+import json
 from typing import TypeVar
 
 from starlette.requests import Request
@@ -84,6 +85,14 @@ def _accept(request: Request | WebSocket) -> str:
 
 class GraphQLOverHTTP(GraphQL[ContextT, RootValueT]):
     """Strawberry's ASGI app, answering in the media type the client asks for (see module)."""
+
+    def decode_json(self, data: str | bytes) -> object:
+        """JSON nested past the parser's recursion limit (a 10 KB body of brackets will do) is
+        unreadable JSON, a 400, not a ``RecursionError`` escaping as a 500."""
+        try:
+            return json.loads(data)
+        except RecursionError:
+            raise json.JSONDecodeError("JSON nested too deeply", "", 0) from None
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         """Record the negotiated media type where ``create_response`` can see it."""

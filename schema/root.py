@@ -1,11 +1,12 @@
 """The root ``Query`` and ``Mutation``, and the schema factory with its safety extensions."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaskErrors,
     MaxAliasesLimiter,
@@ -44,9 +45,12 @@ from schema.hygiene import HygieneFilter, HygieneTray, resolve_hygiene_tray
 from schema.permissions import IsAdmin, IsOperator, IsViewer
 from schema.records import Bill, Customer, Invoice, Vendor
 from schema.relay import Node, parse_global_id
+from schema.scalars import SCALARS
 from schema.sync import SyncRun, request_sync
 
 MAX_QUERY_DEPTH = 12
+VALIDATION_CACHE_SIZE = 256
+"""Validated documents kept (strawberry shares one cache per size across requests)."""
 MAX_ALIASES = 30
 MAX_TOKENS = 2000
 
@@ -220,6 +224,44 @@ class Mutation:
         return await generate_digests(info, input)
 
 
+class RequestErrorCodes(SchemaExtension):
+    """Code the errors of a request refused before any resolver ran as ``BAD_USER_INPUT``.
+
+    Syntax errors, validation errors (the depth, alias and token limits among them) and variable
+    values that don't fit their types are all the client's to fix, and every error is promised a
+    code. Uncoded, a variable error was also masked outside dev as "Unexpected error." (graphql-core
+    keeps the scalar's exception as its ``original_error``, see ``_is_unexpected``). Errors of the
+    execution step without a ``path`` are the variables' (coerced before anything runs); errors
+    of resolvers have a path and keep their own code, or none.
+    """
+
+    def on_operation(self) -> Iterator[None]:
+        try:
+            yield
+        except GraphQLSyntaxError as error:  # ParserCache parses in its hook: the error escapes
+            _code_as_bad_input([error])
+            raise
+
+    def on_parse(self) -> Iterator[None]:
+        yield
+        _code_as_bad_input(self.execution_context.pre_execution_errors or ())
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        _code_as_bad_input(self.execution_context.pre_execution_errors or ())
+
+    def on_execute(self) -> Iterator[None]:
+        yield
+        errors = getattr(self.execution_context.result, "errors", None) or ()
+        _code_as_bad_input(error for error in errors if error.path is None)
+
+
+def _code_as_bad_input(errors: Iterable[GraphQLError]) -> None:
+    for error in errors:
+        if not (error.extensions or {}).get("code"):
+            error.extensions = {**(error.extensions or {}), "code": "BAD_USER_INPUT"}
+
+
 def _is_unexpected(error: GraphQLError) -> bool:
     """Errors we raise on purpose carry a ``code``; anything else is a bug and is masked."""
     return not (error.extensions or {}).get("code") and error.original_error is not None
@@ -231,13 +273,20 @@ def build_schema(*, introspection: bool = True, mask_errors: bool = False) -> st
     Outside dev, unexpected exceptions reach clients as "Unexpected error." (strawberry logs the
     full error), and introspection can be switched off.
     """
+    # The limits' rule classes are made once: each limiter instance defines a new class, and the
+    # rules are part of ValidationCache's key, so per-request limiters meant every request was
+    # validated again (~10 ms for a documented query, far more near the token limit).
+    limit_rules = [
+        *QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+    ]
     # Factories, not instances: strawberry builds fresh extensions for every request.
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
-        lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        RequestErrorCodes,
+        lambda: AddValidationRules(limit_rules),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
+        lambda: ValidationCache(maxsize=VALIDATION_CACHE_SIZE),
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
@@ -247,6 +296,6 @@ def build_schema(*, introspection: bool = True, mask_errors: bool = False) -> st
         query=Query,
         mutation=Mutation,
         types=[Bill, Invoice, Vendor, Customer, Business, DigestRun, StoredDigest],
-        config=StrawberryConfig(auto_camel_case=True),
+        config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALARS),
         extensions=extensions,
     )

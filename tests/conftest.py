@@ -8,18 +8,33 @@ other's rows, and so a plain URL reaches it from the app, the CLI and alembic al
 """
 
 import os
+import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlmodel import SQLModel
 
 import domains  # noqa: F401  (registers every table)
 from app.db import create_engine, create_session_factory, database_reachable
+
+# Hypothesis also caches character tables and literals in a storage directory, by default
+# .hypothesis/ in the working directory: keep that out of the checkout too (overridable).
+os.environ.setdefault(
+    "HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempdir()) / "runway-hypothesis")
+)
+hypothesis_settings.register_profile(
+    "runway",
+    database=None,  # no example database: nothing is written to .hypothesis/ in the checkout
+    derandomize=os.environ.get("CI") == "true",  # CI draws the same examples on every run
+    deadline=None,  # examples share a loaded 2-CPU machine: their timing is noise, not a bug
+)
+hypothesis_settings.load_profile("runway")
 
 POSTGRES_URL = os.environ.get(
     "RUNWAY_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"

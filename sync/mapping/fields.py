@@ -39,9 +39,13 @@ def parse_qbo_json(body: str | bytes) -> Any:
     """Parse a QBO response so amounts arrive as exact ``Decimal``, never as a binary float.
 
     ``NaN`` and ``Infinity`` (which QBO does not send, but a broken proxy might) become ``Decimal``
-    too, so the money check reports them instead of a float slipping through.
+    too, so the money check reports them instead of a float slipping through. A body nested past
+    Python's recursion limit is a ``ValueError`` like any other unreadable body, not a crash.
     """
-    return json.loads(body, parse_float=Decimal, parse_constant=Decimal)
+    try:
+        return json.loads(body, parse_float=Decimal, parse_constant=Decimal)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply to read") from None
 
 
 def _shown(value: object) -> str:
@@ -282,31 +286,42 @@ def clean_text(value: str) -> str:
     return without_nul.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
+MAX_JSON_DEPTH = 32
+"""Objects and lists nested in one QBO object at most (QBO's own nest five or six deep). Deeper is
+junk, and near Python's recursion limit the JSON encoder of the database write would fail on it,
+failing the whole page on every retry; such an object is reported instead."""
+
+
 def json_safe(value: Any) -> Any:
     """``value`` as JSON both databases store: the same object when it already is (the usual case).
 
     ``raw`` keeps the object as received, but PostgreSQL's JSONB refuses NaN, Infinity, NUL and
     lone surrogates, so those are written as strings or cleaned. A value that is not JSON data at
-    all (a ``datetime``, a ``set``) is refused: it means the caller did not hand over parsed JSON.
+    all (a ``datetime``, a ``set``) is refused: it means the caller did not hand over parsed JSON;
+    so is one nested deeper than ``MAX_JSON_DEPTH``.
     """
-    if _is_json_safe(value):
+    if _is_json_safe(value, 0):
         return value
-    return _made_json_safe(value)
+    return _made_json_safe(value, 0)
 
 
-def _is_json_safe(value: Any) -> bool:
+def _is_json_safe(value: Any, depth: int) -> bool:
     # A plain walk: as fast as a probe through the C JSON encoder, and exact about what it checks.
     kind = type(value)
     if kind is str:
         return _storable(value)
     if kind is dict:
+        if depth >= MAX_JSON_DEPTH:
+            return False
         for key, item in value.items():
-            if type(key) is not str or not _storable(key) or not _is_json_safe(item):
+            if type(key) is not str or not _storable(key) or not _is_json_safe(item, depth + 1):
                 return False
         return True
     if kind is list:
+        if depth >= MAX_JSON_DEPTH:
+            return False
         for item in value:
-            if not _is_json_safe(item):
+            if not _is_json_safe(item, depth + 1):
                 return False
         return True
     if kind is Decimal:
@@ -316,14 +331,16 @@ def _is_json_safe(value: Any) -> bool:
     return value is None or kind is int or kind is bool
 
 
-def _made_json_safe(value: Any) -> Any:
+def _made_json_safe(value: Any, depth: int) -> Any:
     kind = type(value)
     if kind is str:
         return clean_text(value)
+    if (isinstance(value, Mapping) or kind is list or kind is tuple) and depth >= MAX_JSON_DEPTH:
+        raise MalformedValue("raw", f"nested deeper than {MAX_JSON_DEPTH} levels")
     if isinstance(value, Mapping):
-        return {_json_key(key): _made_json_safe(item) for key, item in value.items()}
+        return {_json_key(key): _made_json_safe(item, depth + 1) for key, item in value.items()}
     if kind is list or kind is tuple:
-        return [_made_json_safe(item) for item in value]
+        return [_made_json_safe(item, depth + 1) for item in value]
     if kind is Decimal:
         return value if value.is_finite() else str(value)
     if kind is float:

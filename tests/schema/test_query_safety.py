@@ -6,6 +6,7 @@ introspection switch, all over real HTTP.
 """
 
 import json
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
@@ -15,11 +16,12 @@ import httpx
 import pytest
 from graphql.language import Lexer, Source, TokenKind
 from sqlalchemy import text
+from strawberry.extensions.validation_cache import _get_validate_cache
 
 from app.asgi import create_app
 from app.settings import Settings
 from schema.relay import global_id
-from schema.root import MAX_ALIASES, MAX_QUERY_DEPTH, MAX_TOKENS
+from schema.root import MAX_ALIASES, MAX_QUERY_DEPTH, MAX_TOKENS, VALIDATION_CACHE_SIZE
 from sync.fakeqbo.generator import CompanySize, generate_companies
 from tests.conftest import Database
 from tests.factories import make_token
@@ -108,6 +110,24 @@ async def test_a_query_50_deep_is_refused(api: Api, company: Company) -> None:
     assert body["data"] is None
     assert f"'Deep' exceeds maximum operation depth of {MAX_QUERY_DEPTH}" in messages(body)
     await assert_still_serving(api, company)
+
+
+async def test_a_repeated_query_is_validated_once_and_its_limits_still_hold(
+    api: Api, company: Company
+) -> None:
+    # The LRU cache strawberry's ValidationCache shares (keyed on document and rules): a new
+    # limit rule class per request made every key new, so nothing was ever served from it.
+    cache = _get_validate_cache(VALIDATION_CACHE_SIZE)
+    query = f"{{ viewer {{ name }} }} # {uuid.uuid4().hex}"  # a text no other test sends
+    before = cache.cache_info()
+    for _ in range(3):
+        assert "errors" not in await api.query(query, company.viewer)
+    after = cache.cache_info()
+    assert (after.misses - before.misses, after.hits - before.hits) == (1, 2)
+    deep = "query Deep { businesses { edges { node { " + "a { " * 47 + "id" + " }" * 50 + " }"
+    for _ in range(2):
+        refused = messages(await api.query(deep, company.viewer))
+        assert f"'Deep' exceeds maximum operation depth of {MAX_QUERY_DEPTH}" in refused
 
 
 async def test_the_deepest_real_query_is_within_the_depth_limit(api: Api, company: Company) -> None:

@@ -1,0 +1,63 @@
+"""The ``Date`` and ``Decimal`` scalars, refusing inputs the views cannot compute with.
+
+strawberry's own ``Date`` takes any ISO date from 0001-01-01 to 9999-12-31, but the views count
+weeks and days either side of the date they are given (a burn window before it, a forecast after
+it), which overflows Python's ``date`` near both ends: an ``asOf`` of 0001-01-01 answered
+"Unexpected error." Its ``Decimal`` takes "NaN", which no comparison accepts (a ``minAmount`` of
+"NaN" raised ``InvalidOperation``). Both now refuse such values while the variables are read, so
+the client gets a ``BAD_USER_INPUT`` naming the variable; parsing and output are strawberry's.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from graphql import GraphQLError
+from strawberry.schema.types.base_scalars import DateDefinition, DecimalDefinition
+from strawberry.types.scalar import ScalarDefinition
+
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+"""The dates a view may be asked about: those the mirror holds books for (the QBO mapper refuses
+dates outside them as typos), with centuries of margin for the arithmetic at either end."""
+
+
+def _parse_date(value: object) -> date:
+    day = DateDefinition.parse_value(value)  # type: ignore[misc]
+    assert isinstance(day, date)
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise GraphQLError(
+            f"Value cannot represent a Date: {value!r}. Dates run from "
+            f"{EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}."
+        )
+    return day
+
+
+def _parse_decimal(value: object) -> Decimal:
+    amount = DecimalDefinition.parse_value(value)  # type: ignore[misc]
+    assert isinstance(amount, Decimal)
+    if not amount.is_finite():
+        raise GraphQLError(f"Value cannot represent a Decimal: {value!r}. Expected a finite one.")
+    return amount
+
+
+SCALARS: dict[object, ScalarDefinition] = {
+    date: ScalarDefinition(
+        name=DateDefinition.name,
+        description=DateDefinition.description,
+        specified_by_url=DateDefinition.specified_by_url,
+        serialize=DateDefinition.serialize,
+        parse_value=_parse_date,
+        parse_literal=None,
+        origin=date,
+    ),
+    Decimal: ScalarDefinition(
+        name=DecimalDefinition.name,
+        description=DecimalDefinition.description,
+        specified_by_url=DecimalDefinition.specified_by_url,
+        serialize=DecimalDefinition.serialize,
+        parse_value=_parse_decimal,
+        parse_literal=None,
+        origin=Decimal,
+    ),
+}
+"""For ``StrawberryConfig.scalar_map``: strawberry's definitions with the checks above."""
