@@ -10,7 +10,8 @@ from typing import Any
 
 import httpx
 from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -87,6 +88,23 @@ async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok", "database": "ok"})
 
 
+async def database_unavailable(request: Request, error: Exception) -> Response:
+    """No pooled connection came free within the pool timeout (or the database refused one)
+    outside any resolver, e.g. while authenticating: a 503 to retry, not a 500 with a trace."""
+    logger.warning(
+        "%s %s refused: database unavailable (%s)", request.method, request.url.path, error
+    )
+    body = {
+        "errors": [
+            {
+                "message": "The database is busy or unreachable; retry shortly.",
+                "extensions": {"code": "UNAVAILABLE"},
+            }
+        ]
+    }
+    return JSONResponse(body, status_code=503, headers={"Retry-After": "1"})
+
+
 def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> Starlette:
     """Build the app for ``settings``; nothing global, so tests can build as many as they like.
 
@@ -95,7 +113,12 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        engine = create_engine(settings.database_url)
+        engine = create_engine(
+            settings.database_url,
+            pool_size=settings.database_pool_size,
+            max_overflow=settings.database_max_overflow,
+            pool_timeout=settings.database_pool_timeout,
+        )
         async with httpx.AsyncClient(timeout=settings.qbo.timeout_seconds) as http:
             sessions = create_session_factory(engine)
             digest_jobs = digest_jobs_for(settings, sessions, clock=clock)
@@ -131,4 +154,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
         ],
         middleware=middleware,
         lifespan=lifespan,
+        exception_handlers={
+            SQLAlchemyTimeoutError: database_unavailable,
+            OperationalError: database_unavailable,
+        },
     )

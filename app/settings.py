@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     )
 
     database_url: str = "sqlite+aiosqlite:///./runway.db"
+    database_pool_size: int = Field(default=5, ge=1, le=100)
+    database_max_overflow: int = Field(default=10, ge=0, le=100)
+    database_pool_timeout: float = Field(default=30.0, gt=0)
+    """Seconds a request waits for a pooled connection before it is answered 503 (retry)."""
     environment: Environment = Environment.DEV
     secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
     qbo: QboSettings = QboSettings()

@@ -152,3 +152,35 @@ async def test_oversized_bodies_are_refused_before_parsing(client: httpx.AsyncCl
     )
     assert streamed.status_code == 413
     assert (await client.get("/healthz")).status_code == 200
+
+
+async def test_a_request_finding_no_free_connection_is_a_503_to_retry(database: Database) -> None:
+    """The pool is exhausted (one connection, held here): the request waits its timeout, then
+    gets a coded 503 with Retry-After instead of a 500; freed, the same request succeeds."""
+    token = await make_token(database.sessions)
+    settings = Settings(
+        database_url=database.url,
+        database_pool_size=1,
+        database_max_overflow=0,
+        database_pool_timeout=0.2,
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport,
+            base_url="http://runway.test",
+            headers={"Authorization": f"Bearer {token}"},
+        ) as http:
+            request = {"query": "{ viewer { name } }"}
+            async with app.state.resources.engine.connect() as held:
+                await held.execute(text("select 1"))
+                busy = await http.post("/graphql", json=request)
+            free = await http.post("/graphql", json=request)
+
+    assert busy.status_code == 503
+    assert busy.headers["retry-after"] == "1"
+    assert busy.json()["errors"][0]["extensions"]["code"] == "UNAVAILABLE"
+    assert "Traceback" not in busy.text
+    assert (free.status_code, free.json()) == (200, {"data": {"viewer": {"name": "test"}}})
