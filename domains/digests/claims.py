@@ -27,20 +27,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from domains.digests.models import DigestRunItem
-from domains.digests.queries import ItemCounts, bulk_update
-
-RUN_QUEUED = "QUEUED"
-RUN_RUNNING = "RUNNING"
-RUN_SUCCEEDED = "SUCCEEDED"
-RUN_PARTIAL = "PARTIAL"
-RUN_FAILED = "FAILED"
-UNFINISHED_RUN_STATUSES = (RUN_QUEUED, RUN_RUNNING)
-
-ITEM_PENDING = "pending"
-ITEM_RUNNING = "running"
-ITEM_DONE = "done"
-ITEM_FAILED = "failed"
-OPEN_ITEM_STATUSES = (ITEM_PENDING, ITEM_RUNNING)
+from domains.digests.queries import (
+    ITEM_DONE,
+    ITEM_FAILED,
+    ITEM_PENDING,
+    ITEM_RUNNING,
+    ItemCounts,
+    bulk_update,
+)
 
 
 @dataclass(frozen=True)
