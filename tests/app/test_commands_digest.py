@@ -3,9 +3,7 @@
 The CLI runs as an asyncio subprocess, so the test's event loop stays free while it works.
 """
 
-import asyncio
 import os
-import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,26 +17,15 @@ from app.demo import build_demo_database
 from app.migrations import upgrade_database_async
 from domains.core.models import Business
 from domains.digests.models import DigestRun, StoredDigest
+from tests.app.cli import run_runway
 from tests.conftest import Database
 from tests.resolvers.test_digest_runs import insert_unpayable_bill
-
-RUNWAY = [sys.executable, "-m", "app"]
 
 
 async def runway(*args: str, database_url: str) -> tuple[int, str]:
     env = {**os.environ, "RUNWAY_DATABASE_URL": database_url, "COLUMNS": "200"}
     env.pop("RUNWAY_SMTP_URL", None)
-    process = await asyncio.create_subprocess_exec(
-        *RUNWAY,
-        *args,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    async with asyncio.timeout(120):
-        output, _ = await process.communicate()
-    assert process.returncode is not None
-    return process.returncode, output.decode()
+    return await run_runway(*args, env=env)
 
 
 @pytest.fixture

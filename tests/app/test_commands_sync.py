@@ -4,9 +4,7 @@ The fake QBO is served on a loopback socket by this test's event loop, so the CL
 asyncio subprocess (a blocking ``subprocess.run`` would stop the loop that serves the fake).
 """
 
-import asyncio
 import os
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -14,10 +12,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from sync.oauth import verify_state
+from tests.app.cli import run_runway
 from tests.conftest import Database
 from tests.sync.harness import SECRET_KEY, Bench, qbo_bench
-
-RUNWAY = [sys.executable, "-m", "app"]
 
 
 def environment(bench: Bench) -> dict[str, str]:
@@ -34,20 +31,6 @@ def environment(bench: Bench) -> dict[str, str]:
     }
 
 
-async def runway(*args: str, env: dict[str, str]) -> tuple[int, str]:
-    process = await asyncio.create_subprocess_exec(
-        *RUNWAY,
-        *args,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    async with asyncio.timeout(120):
-        output, _ = await process.communicate()
-    assert process.returncode is not None
-    return process.returncode, output.decode()
-
-
 @pytest.fixture
 async def bench(database: Database) -> AsyncIterator[Bench]:
     async with qbo_bench(database, loopback=True) as bench:
@@ -57,7 +40,7 @@ async def bench(database: Database) -> AsyncIterator[Bench]:
 async def test_sync_all_brings_every_connected_business_up_to_date(bench: Bench) -> None:
     await bench.connect_all()
 
-    code, output = await runway("sync", "--all", env=environment(bench))
+    code, output = await run_runway("sync", "--all", env=environment(bench))
 
     assert code == 0, output
     for realm_id in bench.realms:
@@ -72,7 +55,7 @@ async def test_sync_of_one_business_reports_its_failure_with_exit_code_1(bench: 
     bench.fake.revoke_tokens(broken)
     bench.fake.expire_access_tokens(broken)
 
-    code, output = await runway(
+    code, output = await run_runway(
         "sync", "--business", str(bench.business_ids[broken]), "--full", env=environment(bench)
     )
 
@@ -94,14 +77,14 @@ def plain_environment(tmp_path: Path, **variables: str) -> dict[str, str]:
 
 
 async def test_sync_needs_a_business_or_all(tmp_path: Path) -> None:
-    code, output = await runway("sync", env=plain_environment(tmp_path))
+    code, output = await run_runway("sync", env=plain_environment(tmp_path))
     assert code == 2 and "--all" in output
 
 
 async def test_qbo_connect_prints_an_authorize_url_with_a_signed_state(tmp_path: Path) -> None:
     env = plain_environment(tmp_path, RUNWAY_QBO__CLIENT_ID="app-123")
 
-    code, output = await runway("qbo", "connect", env=env)
+    code, output = await run_runway("qbo", "connect", env=env)
 
     assert code == 0, output
     url = output.strip().splitlines()[-1]
@@ -115,5 +98,5 @@ async def test_qbo_connect_prints_an_authorize_url_with_a_signed_state(tmp_path:
 
 
 async def test_qbo_connect_without_a_client_id_names_the_variable(tmp_path: Path) -> None:
-    code, output = await runway("qbo", "connect", env=plain_environment(tmp_path))
+    code, output = await run_runway("qbo", "connect", env=plain_environment(tmp_path))
     assert code == 2 and "RUNWAY_QBO__CLIENT_ID" in output
