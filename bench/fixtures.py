@@ -23,7 +23,7 @@ from sqlalchemy import text
 from app.migrations import alembic_config, upgrade_database_async
 from bench.databases import Connected, Kind, Target, Workspace, connect_all
 from domains.core import queries as core_queries
-from domains.mirror import ChildRows
+from domains.upsert import ChildRows
 from sync.fakeqbo.generator import CompanySize, GeneratedCompany, generate_company
 from sync.mapping import ENTITY_ORDER, MappedBatch, map_company_info, map_objects, upsert_batch
 

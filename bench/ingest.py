@@ -29,7 +29,7 @@ from bench.report import Table, verdict
 from bench.timing import profile_notes, profiled, timed
 from bench.upsert import upsert_batch_statement_per_chunk
 from domains.core import queries as core_queries
-from domains.mirror import UpsertOutcome
+from domains.upsert import UpsertOutcome
 from sync.client import RetryPolicy
 from sync.connection import connect_realm
 from sync.engine import SyncOptions, SyncOutcome, sync_businesses

@@ -2,7 +2,7 @@
 
 It built ``insert(table).values(chunk)`` for every 500-row chunk, so SQLAlchemy compiled a new
 multi-row statement (500 rows x ~17 bind parameters) each time: its compiled cache could not help,
-since the statement's shape follows the chunk's length. ``domains.mirror.upsert_rows`` now builds
+since the statement's shape follows the chunk's length. ``domains.upsert.upsert_rows`` now builds
 one statement per table and executes it with the list of rows. The semantics here are the same
 (newest version wins, lines replaced only for written parents, by the same helpers), so the two
 are timed on the same pages and the ratio is the fix's worth.
@@ -14,7 +14,7 @@ from sqlalchemy import and_, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.mirror import UpsertOutcome, latest_per_key, replace_children
+from domains.upsert import UpsertOutcome, latest_per_key, replace_children
 from sync.mapping import MappedBatch
 
 CHUNK = 500

@@ -1,4 +1,4 @@
-"""Every table of the mirror in one import, for migrations, tests and the mapper."""
+"""Every table Runway defines, the QBO mirror and its own, in one import (migrations, tests)."""
 
 from domains.access.models import ApiToken, ApiTokenBusiness
 from domains.ap.models import Bill, BillLine, BillPayment, BillPaymentLine, Vendor

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domains.digests import queries
 from domains.digests.models import DigestRun, DigestRunItem, StoredDigest
-from domains.loading import RowsByBusiness, RowsById
+from domains.row_loaders import RowsByBusiness, RowsById
 from resolvers.loaders import Loaders
 from resolvers.pagination import (
     InvalidPageRequest,

@@ -23,7 +23,7 @@ from domains.core import loaders as core_loaders
 from domains.core.models import Term
 from domains.decisions import loaders as decisions_loaders
 from domains.decisions.models import BillDecision
-from domains.loading import RowsByBusiness, RowsById, rows_since
+from domains.row_loaders import RowsByBusiness, RowsById, rows_since
 
 T = TypeVar("T")
 

@@ -10,7 +10,7 @@ from domains.ap.models import Bill as BillRow
 from domains.ap.models import Vendor as VendorRow
 from domains.ar.models import Customer as CustomerRow
 from domains.ar.models import Invoice as InvoiceRow
-from domains.mirror import ContactFields, DocumentFields
+from domains.mirror_columns import ContactFields, DocumentFields
 from resolvers.links import qbo_url
 from resolvers.rules.enums import EntityType
 from schema.relay import Node, global_id

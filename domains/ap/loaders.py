@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from domains.ap.models import Bill, BillLine, Vendor
-from domains.loading import RowsByBusiness
+from domains.row_loaders import RowsByBusiness
 
 Sessions = async_sessionmaker[AsyncSession]
 

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from domains.ar.models import Customer, Invoice, Payment, PaymentLine
-from domains.loading import RowsByBusiness
+from domains.row_loaders import RowsByBusiness
 
 Sessions = async_sessionmaker[AsyncSession]
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from sqlmodel import Field, SQLModel
 
-from domains.mirror import (
+from domains.mirror_columns import (
     ContactFields,
     DocumentFields,
     LineFields,

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from domains.banking.models import Account
-from domains.loading import RowsByBusiness
+from domains.row_loaders import RowsByBusiness
 
 Sessions = async_sessionmaker[AsyncSession]
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from sqlmodel import Field
 
-from domains.mirror import MirrorFields, mirror_table_args
+from domains.mirror_columns import MirrorFields, mirror_table_args
 from domains.sqltypes import Money
 
 

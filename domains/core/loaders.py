@@ -13,7 +13,7 @@ from sqlmodel import col
 
 from domains.core import queries as core_queries
 from domains.core.models import Business, Term
-from domains.loading import RowsByBusiness
+from domains.row_loaders import RowsByBusiness
 
 
 class BusinessByIdLoader(DataLoader[int, Business | None]):

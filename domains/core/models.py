@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlmodel import Field, SQLModel
 
-from domains.mirror import MirrorFields, mirror_table_args
+from domains.mirror_columns import MirrorFields, mirror_table_args
 from domains.sqltypes import Money, RawJson, UtcDateTime
 
 

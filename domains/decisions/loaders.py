@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from domains.decisions.models import BillDecision
-from domains.loading import RowsByBusiness
+from domains.row_loaders import RowsByBusiness
 
 
 def bill_decisions(

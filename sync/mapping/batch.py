@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domains.mirror import ChildRows, UpsertOutcome, soft_delete, upsert_rows
+from domains.upsert import ChildRows, UpsertOutcome, soft_delete, upsert_rows
 from sync.errors import MalformedValue
 from sync.mapping.columns import Row, fit
 from sync.mapping.entities import ENTITIES

@@ -417,7 +417,7 @@ async def _stored(database: Database, batch: MappedBatch) -> Stored:
 
 
 def _land_in_model(model: Stored, batch: MappedBatch) -> None:
-    """What ``upsert_batch`` promises (domains/mirror.py): newer rows replace older ones with their
+    """What ``upsert_batch`` promises (domains/upsert.py): newer rows replace older ones with their
     lines, and a deletion marks a row updated no later than it."""
     lines = batch.children[0].rows_by_parent if batch.children else {}
     for row in batch.rows:

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import SQLModel, col
 
-from domains.mirror import UPSERT_PAGE_ROWS
 from domains.tables import Bill, BillLine, Business, Invoice, InvoiceLine
+from domains.upsert import UPSERT_PAGE_ROWS
 from sync.mapping import ENTITY_ORDER, MappedBatch, map_objects, parse_qbo_json, upsert_batch
 from tests.conftest import Database
 

@@ -1,4 +1,4 @@
-"""The one loader shape every domain uses: rows of one table for many businesses in one query.
+"""Generic loaders under each domain's loaders.py: rows for many businesses in one query.
 
 Resolvers for 200 businesses each ask for "open bills of business N"; the loader collects those
 keys within one tick of the event loop and answers them all with one ``WHERE business_id IN (…)``

@@ -1,4 +1,4 @@
-"""What every mirrored QBO table shares: its standard columns and the idempotent batch upsert.
+"""The idempotent batch upsert of mirrored rows, their child lines, and CDC soft deletes.
 
 Every QBO entity lands the same way (DESIGN.md §3, §4): keyed on ``business_id`` + ``qbo_id``, a row
 with an older ``SyncToken`` never overwrites a newer one, and a replayed batch changes nothing. The
@@ -8,84 +8,19 @@ both databases.
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, UniqueConstraint, and_, delete, or_, update
+from sqlalchemy import Table, and_, delete, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import Insert
-from sqlmodel import Field, SQLModel
-
-from domains.sqltypes import Money, RawJson, UtcDateTime
-
-SQLModel.metadata.naming_convention = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-"""Deterministic constraint names, so migrations agree on SQLite and PostgreSQL."""
 
 UPSERT_PAGE_ROWS = 500
 """Rows per INSERT statement SQLAlchemy renders from one executemany ("insertmanyvalues"): well
 under the bind-parameter limits of SQLite and asyncpg (~32k) at ~17 columns a row."""
 _KEY_COLUMNS = ("id", "business_id", "qbo_id")
-
-
-def mirror_table_args(table_name: str) -> tuple[UniqueConstraint]:
-    """The ``(business_id, qbo_id)`` key that every mirrored table upserts on."""
-    return (UniqueConstraint("business_id", "qbo_id", name=f"uq_{table_name}_business_id_qbo_id"),)
-
-
-class MirrorFields(SQLModel):
-    """Columns present on every table that mirrors a QBO object."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    business_id: int = Field(foreign_key="business.id", index=True)
-    qbo_id: str = Field(max_length=64)
-    sync_token: int = Field(default=0)
-    qbo_updated_at: datetime = Field(sa_type=UtcDateTime)
-    deleted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
-    raw: dict[str, Any] = Field(default_factory=dict, sa_type=RawJson)
-
-
-class ContactFields(MirrorFields):
-    """What vendors and customers share: a named party with an email, terms and a balance."""
-
-    display_name: str = Field(max_length=255)
-    company_name: str | None = Field(default=None, max_length=255)
-    email: str | None = Field(default=None, max_length=255)
-    term_qbo_id: str | None = Field(default=None, max_length=64)
-    balance: Decimal | None = Field(default=None, sa_type=Money)
-    active: bool = Field(default=True)
-
-
-class DocumentFields(MirrorFields):
-    """What bills and invoices share: a dated document with a total, a balance and terms."""
-
-    doc_number: str | None = Field(default=None, max_length=64)
-    txn_date: date | None = Field(default=None)
-    due_date: date | None = Field(default=None, index=True)
-    total_amt: Decimal = Field(sa_type=Money)
-    balance: Decimal = Field(sa_type=Money)
-    currency: str | None = Field(default=None, max_length=3)
-    term_qbo_id: str | None = Field(default=None, max_length=64)
-
-
-class LineFields(SQLModel):
-    """What bill and invoice lines share; each table adds its parent key and categorisation."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    business_id: int = Field(foreign_key="business.id", index=True)
-    line_num: int | None = Field(default=None)
-    detail_type: str | None = Field(default=None, max_length=64)
-    amount: Decimal = Field(sa_type=Money)
-    description: str | None = Field(default=None)
-    item_qbo_id: str | None = Field(default=None, max_length=64)
-    item_name: str | None = Field(default=None, max_length=255)
 
 
 @dataclass(frozen=True)
