@@ -18,7 +18,8 @@ from resolvers.rules import collections as collection_rules
 from resolvers.rules import summaries
 from resolvers.rules.bills import BillAssessment
 from resolvers.rules.collections import InvoiceAssessment
-from resolvers.rules.enums import BillAction, BillGroup, EntityType, Severity, Urgency
+from resolvers.rules.enums import BillAction, BillGroup, EntityType, Urgency
+from resolvers.rules.hygiene.codes import Severity
 from resolvers.rules.summaries import DecisionSummary
 from resolvers.thresholds import Thresholds
 

@@ -21,7 +21,7 @@ from resolvers.rules.collections import AgingTotal, InvoiceAssessment, aging_sum
 from resolvers.rules.dates import week_end, week_start
 from resolvers.rules.enums import DigestStatus
 from resolvers.rules.forecast import Forecast
-from resolvers.rules.hygiene import HygieneReport
+from resolvers.rules.hygiene.report import HygieneReport
 from resolvers.rules.status import Alert, MirrorFreshness
 from resolvers.rules.summaries import DecisionSummary, PayablesSummary, ReceivablesSummary
 from resolvers.thresholds import Thresholds

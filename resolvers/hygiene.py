@@ -8,10 +8,10 @@ from decimal import Decimal
 from domains.core.models import Business
 from resolvers.loaders import Loaders
 from resolvers.pagination import Page, SortKey, paginate
-from resolvers.rules import hygiene
-from resolvers.rules.enums import EntityType, IssueCode, Severity
-from resolvers.rules.hygiene import HygieneReport
-from resolvers.rules.issues import HygieneItem
+from resolvers.rules.enums import EntityType
+from resolvers.rules.hygiene.codes import IssueCode, Severity
+from resolvers.rules.hygiene.items import HygieneItem
+from resolvers.rules.hygiene.report import HygieneReport, assess_hygiene
 from resolvers.thresholds import Thresholds
 
 
@@ -68,7 +68,7 @@ async def _hygiene_report(
         loaders.vendors.load(business_id),
         loaders.customers.load(business_id),
     )
-    report = hygiene.assess_hygiene(
+    report = assess_hygiene(
         bills=bills,
         bill_lines=lines,
         invoices=invoices,

@@ -15,12 +15,11 @@ from resolvers.rules.enums import (
     DecisionAction,
     DigestStatus,
     EntityType,
-    IssueCode,
     RunwayActionKind,
-    Severity,
     Signal,
     Urgency,
 )
+from resolvers.rules.hygiene.codes import IssueCode, Severity
 
 for _enum, _description in (
     (IssueCode, "What is wrong with a record."),

@@ -13,7 +13,7 @@ from resolvers.hygiene import HygieneFilter as HygieneCriteria
 from resolvers.hygiene import TrayItem
 from resolvers.links import qbo_url
 from resolvers.pagination import InvalidPageRequest
-from resolvers.rules.issues import HygieneIssue as IssueResult
+from resolvers.rules.hygiene.items import HygieneIssue as IssueResult
 from schema.context import Info
 from schema.enums import EntityType, IssueCode, Severity
 from schema.errors import bad_input

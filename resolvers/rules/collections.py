@@ -23,10 +23,10 @@ from decimal import Decimal
 
 from domains.ar.models import Customer, Invoice
 from resolvers.rules.cashflow import RunwayFigures
+from resolvers.rules.contacts import contact_email
 from resolvers.rules.dates import urgency
 from resolvers.rules.enums import AgingBucket, CollectionAction, Urgency
 from resolvers.rules.forecast import expected_collection_date
-from resolvers.rules.issues import has_email
 from resolvers.rules.labels import invoice_label
 from resolvers.rules.money import ZERO, round_int
 from resolvers.thresholds import Thresholds
@@ -109,15 +109,6 @@ def invoice_priority(
     else:
         late = OVERDUE_WEIGHT * min(Decimal(1), Decimal(days_overdue) / full_after)
     return round_int(size + late)
-
-
-def contact_email(invoice: Invoice, customer: Customer | None) -> str | None:
-    """Where a reminder goes: the invoice's billing email, else its (not deleted) customer's."""
-    if has_email(invoice.bill_email):
-        return (invoice.bill_email or "").strip()
-    if customer is not None and customer.deleted_at is None and has_email(customer.email):
-        return (customer.email or "").strip()
-    return None
 
 
 def is_ready_for_collection(

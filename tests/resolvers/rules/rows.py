@@ -72,8 +72,9 @@ def bill(**overrides: Any) -> Bill:
     values.setdefault("doc_number", f"B-{values['id']}")
     values.setdefault("txn_date", days(-10))
     values.setdefault("due_date", days(20))
-    # Distinct totals by default, so unrelated test bills never look like duplicates.
-    values.setdefault("total_amt", money(f"{100 + values['id']}.00"))
+    # Distinct totals by default, so unrelated test bills never look like duplicates; bounded
+    # (ids grow across the whole session), so a default bill is never large against test cash.
+    values.setdefault("total_amt", money(f"{100 + values['id'] % 1000}.00"))
     values.setdefault("balance", values["total_amt"])
     return Bill(**values)
 
@@ -95,7 +96,7 @@ def invoice(**overrides: Any) -> Invoice:
     values.setdefault("doc_number", f"{1000 + values['id']}")
     values.setdefault("txn_date", days(-20))
     values.setdefault("due_date", days(10))
-    values.setdefault("total_amt", money(f"{500 + values['id']}.00"))
+    values.setdefault("total_amt", money(f"{500 + values['id'] % 1000}.00"))
     values.setdefault("balance", values["total_amt"])
     return Invoice(**values)
 

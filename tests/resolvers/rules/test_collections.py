@@ -12,10 +12,10 @@ from resolvers.rules.collections import (
     assess_invoice,
     assess_invoices,
     collection_action,
-    contact_email,
     invoice_priority,
     is_ready_for_collection,
 )
+from resolvers.rules.contacts import contact_email
 from resolvers.rules.enums import AgingBucket, CollectionAction, Urgency
 from tests.resolvers.rules.rows import (
     AS_OF,

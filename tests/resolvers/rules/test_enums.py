@@ -1,28 +1,4 @@
-from resolvers.rules.enums import (
-    CAN_DELAY_SIGNALS,
-    MUST_PAY_SIGNALS,
-    DigestStatus,
-    IssueCode,
-    Severity,
-    Signal,
-)
-
-
-def test_severity_orders_by_badness_not_alphabet() -> None:
-    assert Severity.LOW < Severity.MEDIUM < Severity.HIGH
-    assert Severity.HIGH > Severity.MEDIUM >= Severity.MEDIUM
-    assert max([Severity.MEDIUM, Severity.HIGH, Severity.LOW]) is Severity.HIGH
-    assert sorted([Severity.HIGH, Severity.LOW, Severity.MEDIUM]) == [
-        Severity.LOW,
-        Severity.MEDIUM,
-        Severity.HIGH,
-    ]
-
-
-def test_severity_is_still_its_string_for_graphql() -> None:
-    assert Severity.HIGH == "HIGH"
-    by_name: dict[str, int] = {Severity.LOW: 1}
-    assert by_name["LOW"] == 1
+from resolvers.rules.enums import CAN_DELAY_SIGNALS, MUST_PAY_SIGNALS, DigestStatus, Signal
 
 
 def test_digest_status_rank() -> None:
@@ -32,18 +8,3 @@ def test_digest_status_rank() -> None:
 def test_signal_families_are_disjoint_and_complete() -> None:
     assert not MUST_PAY_SIGNALS & CAN_DELAY_SIGNALS
     assert set(Signal) == MUST_PAY_SIGNALS | CAN_DELAY_SIGNALS | {Signal.TAKE_DISCOUNT}
-
-
-def test_issue_codes_are_design_md_s_table() -> None:
-    assert [code.value for code in IssueCode] == [
-        "MISSING_VENDOR",
-        "POSSIBLE_DUPLICATE",
-        "ZERO_AMOUNT",
-        "MISSING_DUE_DATE",
-        "DUE_BEFORE_TXN",
-        "UNCATEGORIZED",
-        "NO_CONTACT_EMAIL",
-        "STALE_OPEN",
-        "MISSING_TERMS",
-        "DUPLICATE_NAME",
-    ]

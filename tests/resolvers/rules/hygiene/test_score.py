@@ -1,7 +1,7 @@
 import pytest
 
-from resolvers.rules.enums import Severity
-from resolvers.rules.score import hygiene_score, severity_weight
+from resolvers.rules.hygiene.codes import Severity
+from resolvers.rules.hygiene.score import hygiene_score, severity_weight
 from resolvers.thresholds import Thresholds
 from tests.resolvers.rules.rows import DEFAULTS
 

@@ -3,9 +3,9 @@ from decimal import Decimal
 
 from domains.ap.models import Bill, BillLine, Vendor
 from domains.ar.models import Customer, Invoice
-from resolvers.rules.documents import bill_items, invoice_items
-from resolvers.rules.enums import IssueCode, Severity
-from resolvers.rules.issues import HygieneItem
+from resolvers.rules.hygiene.codes import IssueCode, Severity
+from resolvers.rules.hygiene.documents import bill_items, invoice_items
+from resolvers.rules.hygiene.items import HygieneItem
 from tests.resolvers.rules.rows import (
     AS_OF,
     DEFAULTS,

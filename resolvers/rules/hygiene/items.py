@@ -1,25 +1,12 @@
-"""The shapes of the hygiene tray: an issue, a flagged record, and DESIGN.md's severities."""
+"""The shapes of the hygiene tray: one issue, a flagged record with its issues worst first."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from resolvers.rules.enums import EntityType, IssueCode, Severity
-
-SEVERITY: Mapping[IssueCode, Severity] = {
-    IssueCode.MISSING_VENDOR: Severity.HIGH,
-    IssueCode.POSSIBLE_DUPLICATE: Severity.HIGH,
-    IssueCode.ZERO_AMOUNT: Severity.MEDIUM,
-    IssueCode.MISSING_DUE_DATE: Severity.MEDIUM,
-    IssueCode.DUE_BEFORE_TXN: Severity.MEDIUM,
-    IssueCode.UNCATEGORIZED: Severity.LOW,
-    IssueCode.NO_CONTACT_EMAIL: Severity.MEDIUM,
-    IssueCode.STALE_OPEN: Severity.HIGH,
-    IssueCode.MISSING_TERMS: Severity.LOW,
-    IssueCode.DUPLICATE_NAME: Severity.MEDIUM,
-}
-"""DESIGN.md §5's severity of each issue."""
+from resolvers.rules.enums import EntityType
+from resolvers.rules.hygiene.codes import SEVERITY, IssueCode, Severity
 
 _CODE_ORDER = {code: index for index, code in enumerate(IssueCode)}
 
@@ -75,8 +62,3 @@ def make_item(
     return HygieneItem(
         entity_type, entity_id, qbo_id, label, amount, due_date, ordered[0].severity, tuple(ordered)
     )
-
-
-def has_email(value: str | None) -> bool:
-    """An address is present when non-blank (QBO validates its format itself)."""
-    return bool(value and value.strip())

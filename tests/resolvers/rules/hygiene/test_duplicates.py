@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-from resolvers.rules.duplicates import (
+from resolvers.rules.hygiene.duplicates import (
     DuplicateCandidate,
     DuplicateMatch,
     DuplicateReason,

@@ -21,12 +21,13 @@ from decimal import Decimal
 
 from domains.ap.models import Bill, BillLine, Vendor
 from domains.ar.models import Customer, Invoice
-from resolvers.rules.counterparties import counterparty_items
-from resolvers.rules.documents import bill_items, invoice_items
-from resolvers.rules.enums import EntityType, Severity
-from resolvers.rules.issues import HygieneItem
+from resolvers.rules.enums import EntityType
+from resolvers.rules.hygiene.codes import Severity
+from resolvers.rules.hygiene.counterparties import counterparty_items
+from resolvers.rules.hygiene.documents import bill_items, invoice_items
+from resolvers.rules.hygiene.items import HygieneItem
+from resolvers.rules.hygiene.score import hygiene_score
 from resolvers.rules.money import ZERO
-from resolvers.rules.score import hygiene_score
 from resolvers.thresholds import Thresholds
 
 

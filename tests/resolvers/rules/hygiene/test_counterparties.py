@@ -3,8 +3,9 @@ from decimal import Decimal
 
 from domains.ap.models import Bill, Vendor
 from domains.ar.models import Customer, Invoice
-from resolvers.rules.counterparties import CounterpartyCheck, counterparty_items
-from resolvers.rules.enums import EntityType, IssueCode, Severity
+from resolvers.rules.enums import EntityType
+from resolvers.rules.hygiene.codes import IssueCode, Severity
+from resolvers.rules.hygiene.counterparties import CounterpartyCheck, counterparty_items
 from tests.resolvers.rules.rows import UPDATED, bill, customer, invoice, money, vendor
 
 

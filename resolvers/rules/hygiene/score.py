@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from decimal import Decimal
 
-from resolvers.rules.enums import Severity
+from resolvers.rules.hygiene.codes import Severity
 from resolvers.rules.money import round_int
 from resolvers.thresholds import Thresholds
 

@@ -7,8 +7,10 @@ from decimal import Decimal
 
 from domains.ap.models import Bill, Vendor
 from domains.ar.models import Customer, Invoice
-from resolvers.rules.enums import EntityType, IssueCode
-from resolvers.rules.issues import HygieneIssue, HygieneItem, has_email, issue, make_item
+from resolvers.rules.contacts import has_email
+from resolvers.rules.enums import EntityType
+from resolvers.rules.hygiene.codes import IssueCode
+from resolvers.rules.hygiene.items import HygieneIssue, HygieneItem, issue, make_item
 from resolvers.rules.labels import normalised_name, plural
 from resolvers.rules.money import ZERO, format_money
 

@@ -1,7 +1,8 @@
 from decimal import Decimal
 
-from resolvers.rules.enums import EntityType, IssueCode, Severity
-from resolvers.rules.hygiene import HygieneReport, assess_hygiene
+from resolvers.rules.enums import EntityType
+from resolvers.rules.hygiene.codes import IssueCode, Severity
+from resolvers.rules.hygiene.report import HygieneReport, assess_hygiene
 from tests.resolvers.rules.rows import (
     AS_OF,
     DEFAULTS,
