@@ -15,12 +15,12 @@ from resolvers.loaders import Loaders
 from resolvers.pagination import SortKey
 from resolvers.rules import bills as bill_rules
 from resolvers.rules import collections as collection_rules
-from resolvers.rules import summaries
+from resolvers.rules import console_summary
 from resolvers.rules.bills import BillAssessment
 from resolvers.rules.collections import InvoiceAssessment
+from resolvers.rules.console_summary import DecisionSummary
 from resolvers.rules.enums import BillAction, BillGroup, EntityType, Urgency
 from resolvers.rules.hygiene.codes import Severity
-from resolvers.rules.summaries import DecisionSummary
 from resolvers.thresholds import Thresholds
 
 
@@ -189,6 +189,6 @@ async def decision_console(
         cash=assessed.cash,
         bills=bills,
         invoices=invoices,
-        summary=summaries.decision_summary(bills, invoices),
+        summary=console_summary.decision_summary(bills, invoices),
         vendor_ids=assessed.vendor_ids,
     )

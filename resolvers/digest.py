@@ -14,16 +14,18 @@ from resolvers.cash import CashPosition
 from resolvers.decisions import assessments, bill_order, invoice_order
 from resolvers.hygiene import hygiene_report
 from resolvers.loaders import Loaders
-from resolvers.rules import actions, forecast, status, summaries
+from resolvers.rules import actions, aging, alerts, console_summary, forecast, status
 from resolvers.rules.actions import RunwayAction
+from resolvers.rules.aging import AgingTotal, PayablesSummary, ReceivablesSummary, aging_summary
+from resolvers.rules.alerts import Alert
 from resolvers.rules.bills import BillAssessment
-from resolvers.rules.collections import AgingTotal, InvoiceAssessment, aging_summary
+from resolvers.rules.collections import InvoiceAssessment
+from resolvers.rules.console_summary import DecisionSummary
 from resolvers.rules.dates import week_end, week_start
 from resolvers.rules.enums import DigestStatus
 from resolvers.rules.forecast import Forecast
+from resolvers.rules.freshness import MirrorFreshness, mirror_freshness
 from resolvers.rules.hygiene.report import HygieneReport
-from resolvers.rules.status import Alert, MirrorFreshness
-from resolvers.rules.summaries import DecisionSummary, PayablesSummary, ReceivablesSummary
 from resolvers.thresholds import Thresholds
 
 TOP_ITEMS = 5
@@ -97,7 +99,7 @@ async def digest(
         baseline_weekly_spend=cash.baseline_weekly_spend,
         thresholds=thresholds,
     )
-    freshness = status.mirror_freshness(business.last_synced_at, now=now, thresholds=thresholds)
+    freshness = mirror_freshness(business.last_synced_at, now=now, thresholds=thresholds)
     sunday = week_end(as_of)
     due_this_week = [b for b in assessed.bills if as_of <= b.due_date <= sunday]
     overdue = [i for i in assessed.invoices if i.days_overdue > 0]
@@ -111,8 +113,10 @@ async def digest(
         generated_at=now,
         bank_accounts=[a for a in cash.accounts if a.account_type == "Bank" and a.active],
         cash=cash,
-        status=status.digest_status(cash.runway, outlook, as_of=as_of, thresholds=thresholds),
-        alerts=status.digest_alerts(
+        status=status.digest_status(
+            cash.runway.status, outlook, as_of=as_of, thresholds=thresholds
+        ),
+        alerts=alerts.digest_alerts(
             runway=cash.runway,
             forecast=outlook,
             bills=assessed.bills,
@@ -122,8 +126,8 @@ async def digest(
             currency=currency,
         ),
         forecast=outlook,
-        payables=summaries.payables_summary(open_bills, as_of=as_of),
-        receivables=summaries.receivables_summary(open_invoices, as_of=as_of),
+        payables=aging.payables_summary(open_bills, as_of=as_of),
+        receivables=aging.receivables_summary(open_invoices, as_of=as_of),
         aging=aging_summary(open_invoices, as_of=as_of),
         bills_due_this_week=sorted(due_this_week, key=bill_order)[:TOP_ITEMS],
         overdue_invoices=sorted(overdue, key=invoice_order)[:TOP_ITEMS],
@@ -135,7 +139,7 @@ async def digest(
             currency=currency,
         ),
         hygiene=report,
-        decisions=summaries.decision_summary(ready_bills, ready_invoices),
+        decisions=console_summary.decision_summary(ready_bills, ready_invoices),
         freshness=freshness,
         recipients=[business.company_email] if business.company_email else [],
         vendor_ids=assessed.vendor_ids,

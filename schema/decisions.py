@@ -18,9 +18,9 @@ from resolvers.links import qbo_url
 from resolvers.pagination import InvalidPageRequest, paginate
 from resolvers.rules.bills import BillAssessment
 from resolvers.rules.collections import InvoiceAssessment
+from resolvers.rules.console_summary import DecisionSummary as SummaryResult
 from resolvers.rules.discounts import DiscountOpportunity
 from resolvers.rules.enums import EntityType
-from resolvers.rules.summaries import DecisionSummary as SummaryResult
 from schema.context import Info
 from schema.enums import (
     AgingBucket,

@@ -20,8 +20,8 @@ from resolvers.links import qbo_url
 from resolvers.rules.actions import RunwayAction
 from resolvers.rules.bills import BillAssessment
 from resolvers.rules.collections import InvoiceAssessment
+from resolvers.rules.console_summary import DecisionSummary
 from resolvers.rules.enums import EntityType
-from resolvers.rules.summaries import DecisionSummary
 
 QBO_APP_URL = "https://app.qbo.intuit.com"
 """Where ``qboUrl`` links point unless told otherwise (the default of ``RUNWAY_QBO__APP_URL``)."""

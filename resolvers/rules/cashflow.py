@@ -17,6 +17,7 @@ from domains.banking.models import Account, Purchase
 from resolvers.rules.dates import add_days_capped
 from resolvers.rules.enums import DigestStatus
 from resolvers.rules.money import ZERO, cents, round_int, tenths, tenths_down
+from resolvers.rules.status import status_for_cover
 from resolvers.thresholds import Thresholds
 
 BANK_ACCOUNT_TYPE = "Bank"
@@ -142,12 +143,7 @@ def runway_figures(
     if weekly_net_burn <= 0:
         status = DigestStatus.CRITICAL if cash < 0 else DigestStatus.HEALTHY
         return RunwayFigures(cash, weekly_net_burn, None, status, None)
-    if cash < thresholds.critical_runway_weeks * weekly_net_burn:
-        status = DigestStatus.CRITICAL
-    elif cash < thresholds.warning_runway_weeks * weekly_net_burn:
-        status = DigestStatus.WARNING
-    else:
-        status = DigestStatus.HEALTHY
+    status = status_for_cover(cash, weekly_net_burn, thresholds)
     covered = max(ZERO, cash)
     weeks = tenths_down(covered / weekly_net_burn)
     days = int(covered * 7 // weekly_net_burn)

@@ -22,13 +22,14 @@ from datetime import date
 from decimal import Decimal
 
 from domains.ar.models import Customer, Invoice
+from resolvers.rules.aging import aging_bucket
 from resolvers.rules.cashflow import RunwayFigures
 from resolvers.rules.contacts import contact_email
 from resolvers.rules.dates import urgency
 from resolvers.rules.enums import AgingBucket, CollectionAction, Urgency
 from resolvers.rules.forecast import expected_collection_date
 from resolvers.rules.labels import invoice_label
-from resolvers.rules.money import ZERO, round_int
+from resolvers.rules.money import round_int
 from resolvers.thresholds import Thresholds
 
 AMOUNT_WEIGHT = Decimal(50)
@@ -62,28 +63,6 @@ class InvoiceAssessment:
     """Due date shifted by the customer's average lateness, never before today (as forecast)."""
     runway_impact_days: Decimal | None
     """Days of net burn collecting it pays for; ``None`` when not burning."""
-
-
-@dataclass(frozen=True)
-class AgingTotal:
-    """Open invoices in one aging bucket."""
-
-    bucket: AgingBucket
-    count: int
-    amount: Decimal
-
-
-def aging_bucket(days_overdue: int) -> AgingBucket:
-    """The bucket of a document ``days_overdue`` days past due (0 or less is CURRENT)."""
-    if days_overdue <= 0:
-        return AgingBucket.CURRENT
-    if days_overdue <= 30:
-        return AgingBucket.DAYS_1_30
-    if days_overdue <= 60:
-        return AgingBucket.DAYS_31_60
-    if days_overdue <= 90:
-        return AgingBucket.DAYS_61_90
-    return AgingBucket.DAYS_90_PLUS
 
 
 def collection_action(days_overdue: int, thresholds: Thresholds) -> CollectionAction:
@@ -208,17 +187,3 @@ def assess_invoices(
         )
     assessed.sort(key=lambda a: (-a.priority, -a.days_overdue, -a.amount, a.qbo_id))
     return assessed
-
-
-def aging_summary(invoices: Iterable[Invoice], *, as_of: date) -> tuple[AgingTotal, ...]:
-    """Open invoices per aging bucket, all five buckets in order (empty ones with zeros)."""
-    counts = dict.fromkeys(AgingBucket, 0)
-    amounts = dict.fromkeys(AgingBucket, ZERO)
-    for invoice in invoices:
-        if invoice.deleted_at is not None or invoice.balance <= 0:
-            continue
-        due = invoice.due_date or invoice.txn_date
-        bucket = aging_bucket((as_of - due).days if due is not None else 0)
-        counts[bucket] += 1
-        amounts[bucket] += invoice.balance
-    return tuple(AgingTotal(bucket, counts[bucket], amounts[bucket]) for bucket in AgingBucket)

@@ -1,4 +1,4 @@
-"""The digest's headline: status, alerts that name their cause, and the mirror's freshness.
+"""The status thresholds, applied once: HEALTHY, WARNING or CRITICAL from weeks of cash.
 
 Status (interpretation): DESIGN.md's "CRITICAL under 4 weeks, WARNING under 13" is applied to two
 measures and the worse wins: the burn-based runway (``RunwayFigures.status``) and the forecast's
@@ -6,180 +6,48 @@ cash-zero date, measured in weeks from ``as_of`` (a forecast that goes below zer
 because a large bill falls due is critical even when the average burn looks mild).
 """
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from decimal import Decimal
 
-from resolvers.rules.bills import BillAssessment
-from resolvers.rules.cashflow import RunwayFigures
-from resolvers.rules.enums import AlertCode, DigestStatus
+from resolvers.rules.enums import DigestStatus
 from resolvers.rules.forecast import Forecast
-from resolvers.rules.labels import plural
-from resolvers.rules.money import ZERO, format_money
 from resolvers.thresholds import Thresholds
 
-_CODE_ORDER = {code: index for index, code in enumerate(AlertCode)}
 
+def status_for_cover(amount: Decimal, per_week: Decimal, thresholds: Thresholds) -> DigestStatus:
+    """The status of ``amount / per_week`` weeks (``per_week`` > 0), compared without dividing.
 
-@dataclass(frozen=True)
-class Alert:
-    """Something the owner should know this week, and how serious it is."""
-
-    code: AlertCode
-    level: DigestStatus
-    """WARNING or CRITICAL."""
-    message: str
-
-
-@dataclass(frozen=True)
-class MirrorFreshness:
-    """When the mirror last synced, and whether that is too long ago to trust."""
-
-    last_synced_at: datetime | None
-    age: timedelta | None
-    stale: bool
-    """Never synced, or synced more than ``stale_mirror_hours`` (24) ago (exactly 24 h is fresh)."""
-
-
-def mirror_freshness(
-    last_synced_at: datetime | None, *, now: datetime, thresholds: Thresholds
-) -> MirrorFreshness:
-    """How fresh the mirror is at ``now`` (aware datetimes; the caller passes the clock)."""
-    if last_synced_at is None:
-        return MirrorFreshness(None, None, True)
-    age = now - last_synced_at
-    return MirrorFreshness(
-        last_synced_at, age, age > timedelta(hours=thresholds.stale_mirror_hours)
-    )
+    CRITICAL under ``critical_runway_weeks``, WARNING under ``warning_runway_weeks``, else HEALTHY:
+    exactly 4.0 weeks is WARNING and exactly 13.0 is HEALTHY. Multiplying the thresholds instead of
+    dividing keeps the comparison exact, so a ratio a hair under 4 never rounds up to 4.
+    """
+    if amount < thresholds.critical_runway_weeks * per_week:
+        return DigestStatus.CRITICAL
+    if amount < thresholds.warning_runway_weeks * per_week:
+        return DigestStatus.WARNING
+    return DigestStatus.HEALTHY
 
 
 def status_for_weeks(weeks: Decimal | None, thresholds: Thresholds) -> DigestStatus:
-    """CRITICAL under ``critical_runway_weeks``, WARNING under ``warning_runway_weeks``."""
+    """The status of ``weeks`` of cash; ``None`` (not burning) is HEALTHY."""
     if weeks is None:
         return DigestStatus.HEALTHY
-    if weeks < thresholds.critical_runway_weeks:
-        return DigestStatus.CRITICAL
-    if weeks < thresholds.warning_runway_weeks:
-        return DigestStatus.WARNING
-    return DigestStatus.HEALTHY
+    return status_for_cover(weeks, Decimal(1), thresholds)
 
 
 def forecast_status(forecast: Forecast, *, as_of: date, thresholds: Thresholds) -> DigestStatus:
     """The status the forecast alone implies: weeks from ``as_of`` to the cash-zero date."""
     if forecast.cash_zero_date is None:
         return DigestStatus.HEALTHY
-    weeks = Decimal((forecast.cash_zero_date - as_of).days) / 7
-    return status_for_weeks(weeks, thresholds)
+    return status_for_cover(Decimal((forecast.cash_zero_date - as_of).days), Decimal(7), thresholds)
 
 
 def digest_status(
-    runway: RunwayFigures, forecast: Forecast, *, as_of: date, thresholds: Thresholds
+    runway_status: DigestStatus, forecast: Forecast, *, as_of: date, thresholds: Thresholds
 ) -> DigestStatus:
-    """The worse of the runway's status and the forecast's."""
+    """The worse of the runway's status (``RunwayFigures.status``) and the forecast's."""
     return max(
-        runway.status,
+        runway_status,
         forecast_status(forecast, as_of=as_of, thresholds=thresholds),
         key=lambda status: status.rank,
     )
-
-
-def digest_alerts(
-    *,
-    runway: RunwayFigures,
-    forecast: Forecast,
-    bills: Iterable[BillAssessment],
-    freshness: MirrorFreshness,
-    as_of: date,
-    thresholds: Thresholds,
-    currency: str = "USD",
-) -> tuple[Alert, ...]:
-    """Alerts, CRITICAL first, each message naming its cause.
-
-    Args:
-        bills: assessed open bills (overdue bills of critical vendors raise an alert).
-    """
-    alerts: list[Alert] = []
-    if runway.cash < 0:
-        alerts.append(
-            Alert(
-                AlertCode.NEGATIVE_CASH,
-                DigestStatus.CRITICAL,
-                f"Bank balances total {format_money(runway.cash, currency)}: "
-                "accounts are overdrawn",
-            )
-        )
-    zero_alert = _cash_zero_alert(forecast, as_of=as_of, thresholds=thresholds, currency=currency)
-    if zero_alert is not None:
-        alerts.append(zero_alert)
-    if runway.burning and runway.status is not DigestStatus.HEALTHY:
-        alerts.append(
-            Alert(
-                AlertCode.LOW_RUNWAY,
-                runway.status,
-                f"Runway is {runway.runway_weeks} weeks: "
-                f"{format_money(runway.cash, currency)} in the bank against a net burn of "
-                f"{format_money(runway.weekly_net_burn, currency)} a week",
-            )
-        )
-    overdue = [b for b in bills if b.critical_vendor and b.days_until_due < 0]
-    if overdue:
-        overdue.sort(key=lambda b: (b.due_date, b.qbo_id))
-        named = ", ".join(b.label for b in overdue[:3])
-        more = f" and {len(overdue) - 3} more" if len(overdue) > 3 else ""
-        total = sum((b.amount for b in overdue), ZERO)
-        alerts.append(
-            Alert(
-                AlertCode.OVERDUE_CRITICAL_BILLS,
-                DigestStatus.CRITICAL,
-                f"{plural(len(overdue), 'bill')} from critical vendors "
-                f"{'is' if len(overdue) == 1 else 'are'} overdue "
-                f"({format_money(total, currency)}): {named}{more}",
-            )
-        )
-    if freshness.last_synced_at is None:
-        alerts.append(
-            Alert(
-                AlertCode.NEVER_SYNCED,
-                DigestStatus.WARNING,
-                "This business has never synced with QuickBooks: figures are empty or incomplete",
-            )
-        )
-    elif freshness.stale and freshness.age is not None:
-        hours = int(freshness.age.total_seconds() // 3600)
-        synced = freshness.last_synced_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-        alerts.append(
-            Alert(
-                AlertCode.STALE_MIRROR,
-                DigestStatus.WARNING,
-                f"Data last synced {synced}, {hours} hours ago: figures may be out of date",
-            )
-        )
-    alerts.sort(key=lambda alert: (-alert.level.rank, _CODE_ORDER[alert.code]))
-    return tuple(alerts)
-
-
-def _cash_zero_alert(
-    forecast: Forecast, *, as_of: date, thresholds: Thresholds, currency: str
-) -> Alert | None:
-    """ "Cash runs out the week of …": what falls due by then against what comes in."""
-    zero_week = forecast.cash_zero_week
-    if zero_week is None or forecast.cash_zero_date is None:
-        return None
-    through = [week for week in forecast.weeks if week.week_start <= zero_week.week_start]
-    bills = sum((week.bills for week in through), ZERO)
-    spend = sum((week.baseline_spend for week in through), ZERO)
-    collections = sum((week.collections for week in through), ZERO)
-    outgoing = f"{format_money(bills, currency)} of bills"
-    if spend > 0:
-        outgoing += f" and {format_money(spend, currency)} of other spending"
-    message = (
-        f"Cash runs out the week of {zero_week.week_start}: {outgoing} fall due by "
-        f"{zero_week.week_end}, against {format_money(forecast.weeks[0].opening, currency)} "
-        f"in the bank and {format_money(collections, currency)} of expected collections"
-    )
-    # A cash-zero date beyond the warning horizon (a forecast longer than 13 weeks) still warns.
-    level = forecast_status(forecast, as_of=as_of, thresholds=thresholds)
-    if level is DigestStatus.HEALTHY:
-        level = DigestStatus.WARNING
-    return Alert(AlertCode.CASH_ZERO, level, message)

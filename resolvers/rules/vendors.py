@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from domains.ap.models import Bill, Vendor
 from domains.core.models import Term
-from resolvers.rules.labels import find_keyword
+from resolvers.rules.keywords import find_keyword
 from resolvers.thresholds import Thresholds
 
 

@@ -11,7 +11,8 @@ from resolvers.rules.contacts import has_email
 from resolvers.rules.enums import EntityType
 from resolvers.rules.hygiene.codes import IssueCode
 from resolvers.rules.hygiene.items import HygieneIssue, HygieneItem, issue, make_item
-from resolvers.rules.labels import normalised_name, plural
+from resolvers.rules.keywords import normalised_name
+from resolvers.rules.labels import plural
 from resolvers.rules.money import ZERO, format_money
 
 

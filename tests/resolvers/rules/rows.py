@@ -16,6 +16,7 @@ from domains.banking.models import Account, Purchase
 from domains.core.models import Term
 from domains.decisions.models import BillDecision
 from resolvers.rules.cashflow import RunwayFigures, runway_figures
+from resolvers.rules.forecast import Forecast, ForecastWeek
 from resolvers.thresholds import Thresholds
 
 AS_OF = date(2026, 12, 7)  # a Monday
@@ -177,3 +178,21 @@ def assert_no_float(value: object, path: str = "result") -> None:
         for key, item in value.items():
             assert_no_float(key, f"{path} key")
             assert_no_float(item, f"{path}[{key!r}]")
+
+
+NOW = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
+
+
+def flat_forecast(cash: str, zero_week: int | None = None) -> Forecast:
+    """13 weeks of nothing happening, optionally going below zero from ``zero_week`` on."""
+    weeks = []
+    for index in range(13):
+        start = AS_OF + timedelta(weeks=index)
+        closing = money("-1") if zero_week is not None and index >= zero_week else money(cash)
+        weeks.append(
+            ForecastWeek(
+                start, start + timedelta(days=6), money(cash), money(0), money(0), money(0), closing
+            )
+        )
+    zero = None if zero_week is None else AS_OF + timedelta(weeks=zero_week)
+    return Forecast(tuple(weeks), zero)

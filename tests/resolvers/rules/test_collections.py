@@ -5,10 +5,7 @@ import pytest
 from domains.ar.models import Customer, Invoice
 from resolvers.rules.cashflow import RunwayFigures
 from resolvers.rules.collections import (
-    AgingTotal,
     InvoiceAssessment,
-    aging_bucket,
-    aging_summary,
     assess_invoice,
     assess_invoices,
     collection_action,
@@ -66,24 +63,6 @@ def test_contact_email_prefers_the_invoice() -> None:
     assert contact_email(invoice(bill_email=" ap@cafe.example "), CAFE) == "ap@cafe.example"
     assert contact_email(invoice(bill_email=None), CAFE) == "owner@bluecafe.example"
     assert contact_email(invoice(bill_email=""), None) is None
-
-
-@pytest.mark.parametrize(
-    ("days_overdue", "bucket"),
-    [
-        (-5, AgingBucket.CURRENT),
-        (0, AgingBucket.CURRENT),
-        (1, AgingBucket.DAYS_1_30),
-        (30, AgingBucket.DAYS_1_30),
-        (31, AgingBucket.DAYS_31_60),
-        (60, AgingBucket.DAYS_31_60),
-        (61, AgingBucket.DAYS_61_90),
-        (90, AgingBucket.DAYS_61_90),
-        (91, AgingBucket.DAYS_90_PLUS),
-    ],
-)
-def test_aging_buckets(days_overdue: int, bucket: AgingBucket) -> None:
-    assert aging_bucket(days_overdue) is bucket
 
 
 @pytest.mark.parametrize(
@@ -197,24 +176,6 @@ def test_assess_invoices_filters_and_sorts() -> None:
         ready_only=False,
     )
     assert {(a.qbo_id, a.ready) for a in everything} == {("later", False), ("silent", False)}
-
-
-def test_aging_summary_covers_every_bucket_in_order() -> None:
-    rows = [
-        invoice(due_date=days(3), balance=money("100.10")),
-        invoice(due_date=None, txn_date=days(-40), balance=money("0.20")),  # ages from its date
-        invoice(due_date=days(-1), balance=money("0.30")),
-        invoice(due_date=days(-91), balance=money("5.00")),
-        invoice(due_date=days(-91), balance=money(0)),  # paid
-        invoice(due_date=days(-91), deleted_at=UPDATED),
-    ]
-    assert aging_summary(rows, as_of=AS_OF) == (
-        AgingTotal(AgingBucket.CURRENT, 1, Decimal("100.10")),
-        AgingTotal(AgingBucket.DAYS_1_30, 1, Decimal("0.30")),
-        AgingTotal(AgingBucket.DAYS_31_60, 1, Decimal("0.20")),
-        AgingTotal(AgingBucket.DAYS_61_90, 0, Decimal(0)),
-        AgingTotal(AgingBucket.DAYS_90_PLUS, 1, Decimal("5.00")),
-    )
 
 
 def test_assessing_an_invoice_without_due_date_is_refused() -> None:

@@ -1,16 +1,14 @@
-"""The digest's totals: payables, receivables and the decision console in a few numbers."""
+"""What is owed and owing: open payables and receivables, overdue totals and aging buckets."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from domains.ap.models import Bill
 from domains.ar.models import Invoice
-from resolvers.rules.bills import BillAssessment
-from resolvers.rules.collections import InvoiceAssessment
 from resolvers.rules.dates import week_end
-from resolvers.rules.enums import BillGroup, Signal
+from resolvers.rules.enums import AgingBucket
 from resolvers.rules.money import ZERO
 
 
@@ -34,22 +32,6 @@ class ReceivablesSummary:
     open_amount: Decimal
     overdue_count: int
     overdue_amount: Decimal
-
-
-@dataclass(frozen=True)
-class DecisionSummary:
-    """The console at a glance: bills per group, invoices to collect, discounts worth taking."""
-
-    must_pay_count: int
-    must_pay_amount: Decimal
-    can_delay_count: int
-    can_delay_amount: Decimal
-    scheduled_count: int
-    scheduled_amount: Decimal
-    to_collect_count: int
-    to_collect_amount: Decimal
-    discount_savings: Decimal
-    """Savings of the bills carrying a TAKE_DISCOUNT signal."""
 
 
 def payables_summary(bills: Iterable[Bill], *, as_of: date) -> PayablesSummary:
@@ -86,31 +68,37 @@ def receivables_summary(invoices: Iterable[Invoice], *, as_of: date) -> Receivab
     return ReceivablesSummary(open_count, open_amount, overdue_count, overdue_amount)
 
 
-def decision_summary(
-    bills: Sequence[BillAssessment], invoices: Sequence[InvoiceAssessment]
-) -> DecisionSummary:
-    """Counts and amounts of the console's groups (pass the ready bills and invoices)."""
+@dataclass(frozen=True)
+class AgingTotal:
+    """Open invoices in one aging bucket."""
 
-    def total(group: BillGroup) -> tuple[int, Decimal]:
-        chosen = [bill.amount for bill in bills if bill.group is group]
-        return len(chosen), sum(chosen, ZERO)
+    bucket: AgingBucket
+    count: int
+    amount: Decimal
 
-    must = total(BillGroup.MUST_PAY)
-    delay = total(BillGroup.CAN_DELAY)
-    scheduled = total(BillGroup.SCHEDULED)
-    savings = sum(
-        (
-            bill.discount.savings
-            for bill in bills
-            if bill.discount is not None and Signal.TAKE_DISCOUNT in bill.signals
-        ),
-        ZERO,
-    )
-    return DecisionSummary(
-        *must,
-        *delay,
-        *scheduled,
-        len(invoices),
-        sum((invoice.amount for invoice in invoices), ZERO),
-        savings,
-    )
+
+def aging_bucket(days_overdue: int) -> AgingBucket:
+    """The bucket of a document ``days_overdue`` days past due (0 or less is CURRENT)."""
+    if days_overdue <= 0:
+        return AgingBucket.CURRENT
+    if days_overdue <= 30:
+        return AgingBucket.DAYS_1_30
+    if days_overdue <= 60:
+        return AgingBucket.DAYS_31_60
+    if days_overdue <= 90:
+        return AgingBucket.DAYS_61_90
+    return AgingBucket.DAYS_90_PLUS
+
+
+def aging_summary(invoices: Iterable[Invoice], *, as_of: date) -> tuple[AgingTotal, ...]:
+    """Open invoices per aging bucket, all five buckets in order (empty ones with zeros)."""
+    counts = dict.fromkeys(AgingBucket, 0)
+    amounts = dict.fromkeys(AgingBucket, ZERO)
+    for invoice in invoices:
+        if invoice.deleted_at is not None or invoice.balance <= 0:
+            continue
+        due = invoice.due_date or invoice.txn_date
+        bucket = aging_bucket((as_of - due).days if due is not None else 0)
+        counts[bucket] += 1
+        amounts[bucket] += invoice.balance
+    return tuple(AgingTotal(bucket, counts[bucket], amounts[bucket]) for bucket in AgingBucket)

@@ -5,18 +5,10 @@ from domains.core.models import Term
 from domains.decisions.models import BillDecision
 from resolvers.rules.bills import BillAssessment, assess_bill
 from resolvers.rules.collections import assess_invoice
-from resolvers.rules.summaries import (
-    DecisionSummary,
-    PayablesSummary,
-    ReceivablesSummary,
-    decision_summary,
-    payables_summary,
-    receivables_summary,
-)
+from resolvers.rules.console_summary import DecisionSummary, decision_summary
 from tests.resolvers.rules.rows import (
     AS_OF,
     DEFAULTS,
-    UPDATED,
     bill,
     customer,
     days,
@@ -27,44 +19,6 @@ from tests.resolvers.rules.rows import (
     term,
     vendor,
 )
-
-
-def test_payables_due_this_week_runs_from_today_to_sunday() -> None:
-    rows = [
-        bill(due_date=days(-1), balance=money("1.00")),  # overdue
-        bill(due_date=days(0), balance=money("2.00")),  # due today: this week
-        bill(due_date=days(6), balance=money("4.00")),  # Sunday: this week
-        bill(due_date=days(7), balance=money("8.00")),  # next Monday
-        bill(due_date=None, balance=money("16.00")),
-        bill(due_date=days(1), balance=money(0)),  # paid
-        bill(due_date=days(1), deleted_at=UPDATED),
-    ]
-    assert payables_summary(rows, as_of=AS_OF) == PayablesSummary(
-        open_count=5,
-        open_amount=Decimal("31.00"),
-        due_this_week_count=2,
-        due_this_week_amount=Decimal("6.00"),
-        overdue_count=1,
-        overdue_amount=Decimal("1.00"),
-    )
-
-
-def test_payables_this_week_from_a_wednesday() -> None:
-    rows = [bill(due_date=days(1), balance=money(5)), bill(due_date=days(3), balance=money(7))]
-    summary = payables_summary(rows, as_of=days(2))
-    assert (summary.overdue_count, summary.due_this_week_count) == (1, 1)
-
-
-def test_receivables() -> None:
-    rows = [
-        invoice(due_date=days(-1), balance=money("0.10")),
-        invoice(due_date=days(0), balance=money("0.20")),
-        invoice(due_date=None, balance=money("0.30")),
-        invoice(due_date=days(-5), balance=money(0)),
-    ]
-    assert receivables_summary(rows, as_of=AS_OF) == ReceivablesSummary(
-        3, Decimal("0.60"), 1, Decimal("0.10")
-    )
 
 
 def test_decision_summary_counts_groups_and_discount_savings() -> None:
