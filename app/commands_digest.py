@@ -83,7 +83,7 @@ def generate(
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(code=2) from error
     except UnknownBusinesses as error:
-        missing = ", ".join(str(business_id) for business_id in error.args[0])
+        missing = ", ".join(str(business_id) for business_id in error.missing)
         console.print(f"[red]No business with id {missing}.[/red]")
         raise typer.Exit(code=2) from error
     if run.status == queries.RUN_FAILED:

@@ -10,9 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domains.core import queries as core_queries
 from domains.core.models import Business
-from resolvers.pagination import InvalidPageRequest, Page, decode_cursor, encode_cursor, page_size
+from resolvers.errors import InvalidPageRequest, InvalidRequest
+from resolvers.inputs import check_storable
+from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
 
 _KIND = "businesses"
+MAX_SEARCH_LENGTH = 200
 
 
 def _keyset(business: Business) -> tuple[str, int]:
@@ -29,6 +32,10 @@ async def business_page(
     search: str | None,
 ) -> Page[Business]:
     """The page of visible businesses after ``after`` whose name or realm matches ``search``."""
+    if search is not None and len(search) > MAX_SEARCH_LENGTH:
+        raise InvalidRequest(f"'search' must be at most {MAX_SEARCH_LENGTH} characters")
+    if search is not None:
+        check_storable("search", search)
     size = page_size(first)
     keyset = None
     if after:

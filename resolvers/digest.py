@@ -11,15 +11,15 @@ from datetime import date, datetime
 from domains.banking.models import Account
 from domains.core.models import Business
 from resolvers.cash import CashPosition
-from resolvers.decisions import assessments, bill_order, invoice_order
+from resolvers.console import assessments
 from resolvers.hygiene import hygiene_report
 from resolvers.loaders import Loaders
 from resolvers.rules import actions, aging, alerts, console_summary, forecast, status
 from resolvers.rules.actions import RunwayAction
 from resolvers.rules.aging import AgingTotal, PayablesSummary, ReceivablesSummary, aging_summary
 from resolvers.rules.alerts import Alert
-from resolvers.rules.bills import BillAssessment
-from resolvers.rules.collections import InvoiceAssessment
+from resolvers.rules.bills import BillAssessment, bill_order
+from resolvers.rules.collections import InvoiceAssessment, invoice_order
 from resolvers.rules.console_summary import DecisionSummary
 from resolvers.rules.dates import week_end, week_start
 from resolvers.rules.enums import DigestStatus
@@ -56,7 +56,6 @@ class Digest:
     decisions: DecisionSummary
     freshness: MirrorFreshness
     recipients: list[str]
-    vendor_ids: dict[str, int]
 
 
 def digest_as_of(week_of: date | None, today: date) -> date:
@@ -142,5 +141,4 @@ async def digest(
         decisions=console_summary.decision_summary(ready_bills, ready_invoices),
         freshness=freshness,
         recipients=[business.company_email] if business.company_email else [],
-        vendor_ids=assessed.vendor_ids,
     )

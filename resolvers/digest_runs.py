@@ -16,9 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from domains.digests import queries
 from domains.digests.models import DigestRun, DigestRunItem, StoredDigest
 from domains.row_loaders import RowsByBusiness, RowsById
+from resolvers.errors import DeliveryUnavailable as DeliveryUnavailable
+from resolvers.errors import InvalidDigestRequest as InvalidDigestRequest
+from resolvers.errors import InvalidPageRequest
+from resolvers.errors import UnknownBusinesses as UnknownBusinesses
 from resolvers.loaders import Loaders
 from resolvers.pagination import (
-    InvalidPageRequest,
     Page,
     decode_cursor,
     encode_cursor,
@@ -32,18 +35,6 @@ MAX_BUSINESSES_PER_REQUEST = 10_000
 
 EARLIEST_ZONE_AHEAD = timedelta(hours=14)
 """UTC+14 (Kiribati): the latest "today" anywhere, which bounds the weeks one may ask for."""
-
-
-class UnknownBusinesses(LookupError):
-    """Some requested businesses don't exist or aren't the caller's (told apart from neither)."""
-
-
-class InvalidDigestRequest(ValueError):
-    """A request the client must change: an empty list, too many businesses, a future week."""
-
-
-class DeliveryUnavailable(RuntimeError):
-    """``deliver`` was asked of a process without SMTP settings."""
 
 
 @dataclass(frozen=True)

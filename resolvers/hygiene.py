@@ -7,11 +7,11 @@ from decimal import Decimal
 
 from domains.core.models import Business
 from resolvers.loaders import Loaders
-from resolvers.pagination import Page, SortKey, paginate
+from resolvers.pagination import Page, paginate
 from resolvers.rules.enums import EntityType
 from resolvers.rules.hygiene.codes import IssueCode, Severity
 from resolvers.rules.hygiene.items import HygieneItem
-from resolvers.rules.hygiene.report import HygieneReport, assess_hygiene
+from resolvers.rules.hygiene.report import HygieneReport, assess_hygiene, tray_order
 from resolvers.thresholds import Thresholds
 
 
@@ -95,14 +95,8 @@ async def _hygiene_report(
         else:
             party_id, party_name = item.qbo_id, customer_names.get(item.qbo_id)
         items.append(TrayItem(item, party_id, party_name))
-    items.sort(key=tray_order)
+    items.sort(key=_tray_order)
     return report, items
-
-
-def tray_order(entry: TrayItem) -> SortKey:
-    """Worst first, then most money at stake, then a stable tie-break on the record."""
-    item = entry.item
-    return (-item.severity.rank, -int(item.amount * 10_000), item.entity_type.value, item.qbo_id)
 
 
 def matches(entry: TrayItem, wanted: HygieneFilter) -> bool:
@@ -144,5 +138,9 @@ async def hygiene_tray(
         loaders, business.id, as_of=as_of, thresholds=thresholds, currency=business.home_currency
     )
     chosen = [entry for entry in items if matches(entry, wanted)]
-    page = paginate(chosen, kind="hygiene", key=tray_order, first=first, after=after)
+    page = paginate(chosen, kind="hygiene", key=_tray_order, first=first, after=after)
     return HygieneTray(business=business, as_of=as_of, report=report, page=page)
+
+
+def _tray_order(entry: TrayItem) -> tuple[int | str, ...]:
+    return tray_order(entry.item)

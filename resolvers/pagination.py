@@ -12,15 +12,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from resolvers.errors import InvalidPageRequest
+
 Item = TypeVar("Item")
 SortKey = tuple[int | str, ...]
 
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 50
-
-
-class InvalidPageRequest(ValueError):
-    """A page request the client must fix: a foreign cursor or a page size out of range."""
 
 
 @dataclass(frozen=True)

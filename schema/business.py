@@ -7,8 +7,8 @@ import strawberry
 
 from domains.core.models import Business as BusinessRow
 from resolvers.pagination import Page
+from schema.console import DecisionConsole, DecisionFilter, resolve_decision_console
 from schema.context import Info
-from schema.decisions import DecisionConsole, DecisionFilter, resolve_decision_console
 from schema.digest import Digest, resolve_digest
 from schema.digest_runs import DigestConnection, resolve_stored_digests
 from schema.hygiene import HygieneFilter, HygieneTray, resolve_hygiene_tray

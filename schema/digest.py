@@ -13,8 +13,8 @@ from resolvers.digest import Digest as DigestResult
 from resolvers.links import qbo_url
 from resolvers.rules.actions import RunwayAction as ActionResult
 from resolvers.rules.enums import EntityType as EntityTypeValue
+from schema.console import BillRecommendation, CollectionRecommendation, DecisionSummary
 from schema.context import Info
-from schema.decisions import BillRecommendation, CollectionRecommendation, DecisionSummary
 from schema.enums import AgingBucket, AlertCode, DigestStatus, EntityType, RunwayActionKind
 from schema.relay import global_id
 
@@ -178,8 +178,7 @@ class Digest:
                 ],
             ),
             bills_due_this_week=[
-                BillRecommendation.from_result(b, result.vendor_ids, app_url)
-                for b in result.bills_due_this_week
+                BillRecommendation.from_result(b, app_url) for b in result.bills_due_this_week
             ],
             overdue_invoices=[
                 CollectionRecommendation.from_result(i, app_url) for i in result.overdue_invoices

@@ -19,18 +19,14 @@ from domains.digests.models import DigestRun as DigestRunRow
 from domains.digests.models import StoredDigest as StoredDigestRow
 from resolvers import digest_runs
 from resolvers.digest_runs import (
-    DeliveryUnavailable,
     DigestRequest,
-    InvalidDigestRequest,
     RunItem,
     StoredDigestHeader,
-    UnknownBusinesses,
 )
-from resolvers.pagination import InvalidPageRequest
+from resolvers.errors import NotFound, Unavailable
 from resolvers.rules.enums import DigestStatus as DigestStatusValue
 from schema.context import Info
 from schema.enums import DigestStatus
-from schema.errors import bad_input, not_found, unavailable
 from schema.relay import Node, PageInfo, global_id, parse_global_id
 
 
@@ -89,7 +85,7 @@ class StoredDigest(Node):
         if self.row is None:
             self.row = await digest_runs.stored_digest(info.context.loaders, self.pk)
         if self.row is None:  # deleted since the page was read
-            raise not_found("StoredDigest")
+            raise NotFound("StoredDigest")
         return self.row
 
     @strawberry.field(
@@ -212,16 +208,13 @@ class DigestRun(Node):
         first: int | None = None,
         after: str | None = None,
     ) -> DigestRunItemConnection:
-        try:
-            page = await digest_runs.run_items_page(
-                info.context.sessions,
-                run_id=self.pk,
-                status=status.value if status is not None else None,
-                first=first,
-                after=after,
-            )
-        except InvalidPageRequest as error:
-            raise bad_input(str(error)) from error
+        page = await digest_runs.run_items_page(
+            info.context.sessions,
+            run_id=self.pk,
+            status=status.value if status is not None else None,
+            first=first,
+            after=after,
+        )
         return DigestRunItemConnection(
             edges=[
                 DigestRunItemEdge(cursor=cursor, node=DigestRunItem.from_result(item))
@@ -259,33 +252,28 @@ async def generate_digests(info: Info, input: GenerateDigestsInput) -> DigestRun
     """Create a run for the caller's businesses (all or those named) and return it."""
     context = info.context
     if context.request_digests is None:
-        raise unavailable("Digest generation is not configured on this server.")
+        raise Unavailable("Digest generation is not configured on this server.")
     assert context.caller is not None
     requested: list[int] | None = None
     if input.business_ids is not None:
         parsed = [parse_global_id(value, "Business") for value in input.business_ids]
         if any(p is None for p in parsed):
-            raise not_found("Business")
+            raise NotFound("Business")
         requested = [p[1] for p in parsed if p is not None]
-    try:
-        week = digest_runs.run_week(input.week_of, now=context.clock())
-        business_ids = await digest_runs.run_businesses(
-            context.sessions, allowed_ids=context.allowed_business_ids, requested=requested
+    week = digest_runs.run_week(input.week_of, now=context.clock())
+    business_ids = await digest_runs.run_businesses(
+        context.sessions, allowed_ids=context.allowed_business_ids, requested=requested
+    )
+    run = await context.request_digests(
+        DigestRequest(
+            business_ids=business_ids,
+            week_start=week,
+            requested_by=context.caller.name,
+            deliver=input.deliver,
+            force=input.force,
+            wait=input.wait,
         )
-        run = await context.request_digests(
-            DigestRequest(
-                business_ids=business_ids,
-                week_start=week,
-                requested_by=context.caller.name,
-                deliver=input.deliver,
-                force=input.force,
-                wait=input.wait,
-            )
-        )
-    except UnknownBusinesses as error:
-        raise not_found("Business") from error
-    except (InvalidDigestRequest, DeliveryUnavailable) as error:
-        raise bad_input(str(error)) from error
+    )
     return DigestRun.from_row(run)
 
 
@@ -320,12 +308,9 @@ async def resolve_stored_digests(
 ) -> DigestConnection:
     """The business's stored digests, newest week first."""
     assert business.id is not None
-    try:
-        page = await digest_runs.stored_digest_page(
-            info.context.loaders, business.id, first=first, after=after
-        )
-    except InvalidPageRequest as error:
-        raise bad_input(str(error)) from error
+    page = await digest_runs.stored_digest_page(
+        info.context.loaders, business.id, first=first, after=after
+    )
     return DigestConnection(
         edges=[
             StoredDigestEdge(cursor=cursor, node=StoredDigest.from_header(header))

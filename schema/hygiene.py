@@ -12,11 +12,9 @@ from resolvers.clock import business_today
 from resolvers.hygiene import HygieneFilter as HygieneCriteria
 from resolvers.hygiene import TrayItem
 from resolvers.links import qbo_url
-from resolvers.pagination import InvalidPageRequest
 from resolvers.rules.hygiene.items import HygieneIssue as IssueResult
 from schema.context import Info
 from schema.enums import EntityType, IssueCode, Severity
-from schema.errors import bad_input
 from schema.relay import PageInfo, global_id, parse_global_id
 
 
@@ -144,18 +142,15 @@ async def resolve_hygiene_tray(
     """The tray of ``business`` for the caller (who was already allowed to see the business)."""
     context = info.context
     day = as_of or business_today(business.timezone, context.clock())
-    try:
-        tray = await hygiene_views.hygiene_tray(
-            context.loaders,
-            business,
-            as_of=day,
-            thresholds=context.thresholds,
-            wanted=await _criteria(info, wanted, business),
-            first=first,
-            after=after,
-        )
-    except InvalidPageRequest as error:
-        raise bad_input(str(error)) from error
+    tray = await hygiene_views.hygiene_tray(
+        context.loaders,
+        business,
+        as_of=day,
+        thresholds=context.thresholds,
+        wanted=await _criteria(info, wanted, business),
+        first=first,
+        after=after,
+    )
     report, page = tray.report, tray.page
     return HygieneTray(
         business_id=global_id("Business", business.id),

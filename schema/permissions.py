@@ -7,9 +7,10 @@ loader underneath is already scoped to the caller's businesses. The checks raise
 
 from typing import Any
 
-from graphql import GraphQLError
 from strawberry.permission import BasePermission
 from strawberry.types import Info
+
+from resolvers.errors import Forbidden, Unauthenticated
 
 
 class _RoleRequired(BasePermission):
@@ -18,14 +19,10 @@ class _RoleRequired(BasePermission):
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         caller = info.context.caller
         if caller is None:
-            raise GraphQLError(
-                info.context.auth_problem or "Authentication required.",
-                extensions={"code": "UNAUTHENTICATED"},
-            )
+            raise Unauthenticated(info.context.auth_problem or "Authentication required.")
         if not caller.has_role(self.role):
-            raise GraphQLError(
-                f"This needs the {self.role} role; the token '{caller.name}' is {caller.role}.",
-                extensions={"code": "FORBIDDEN"},
+            raise Forbidden(
+                f"This needs the {self.role} role; the token '{caller.name}' is {caller.role}."
             )
         return True
 

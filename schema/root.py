@@ -1,10 +1,9 @@
 """The root ``Query`` and ``Mutation``, and the schema factory with its safety extensions."""
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from datetime import date
 
 import strawberry
-from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -20,17 +19,11 @@ from strawberry.schema.config import StrawberryConfig
 
 from domains.core.models import Business as BusinessRow
 from resolvers.businesses import business_page
-from resolvers.pagination import InvalidPageRequest
+from resolvers.errors import NotFound
+from schema.bill_decisions import BillDecision, DecideBillInput, decide_bill
 from schema.business import Business, BusinessConnection
+from schema.console import DecisionConsole, DecisionFilter, resolve_decision_console
 from schema.context import Info
-from schema.decisions import (
-    BillDecision,
-    DecideBillInput,
-    DecisionConsole,
-    DecisionFilter,
-    decide_bill,
-    resolve_decision_console,
-)
 from schema.digest import Digest, resolve_digest
 from schema.digest_runs import (
     DigestRun,
@@ -40,7 +33,7 @@ from schema.digest_runs import (
     resolve_digest_run,
 )
 from schema.digest_runs import resolve_node as resolve_digest_node
-from schema.errors import bad_input, check_storable, not_found
+from schema.errors import ErrorCodes, is_unexpected
 from schema.hygiene import HygieneFilter, HygieneTray, resolve_hygiene_tray
 from schema.permissions import IsAdmin, IsOperator, IsViewer
 from schema.records import Bill, Customer, Invoice, Vendor
@@ -67,7 +60,7 @@ async def _business(info: Info, id: strawberry.ID) -> BusinessRow:
     parsed = parse_global_id(id, "Business")
     row = await info.context.loaders.business_by_id.load(parsed[1]) if parsed else None
     if row is None:
-        raise not_found("Business")
+        raise NotFound("Business")
     return row
 
 
@@ -122,20 +115,13 @@ class Query:
         search: str | None = None,
     ) -> BusinessConnection:
         context = info.context
-        if search is not None and len(search) > 200:
-            raise bad_input("'search' must be at most 200 characters")
-        if search is not None:
-            check_storable("search", search)
-        try:
-            page = await business_page(
-                context.sessions,
-                allowed_ids=context.allowed_business_ids,
-                first=first,
-                after=after,
-                search=search,
-            )
-        except InvalidPageRequest as error:
-            raise bad_input(str(error)) from error
+        page = await business_page(
+            context.sessions,
+            allowed_ids=context.allowed_business_ids,
+            first=first,
+            after=after,
+            search=search,
+        )
         return BusinessConnection.from_page(page)
 
     @strawberry.field(
@@ -224,49 +210,6 @@ class Mutation:
         return await generate_digests(info, input)
 
 
-class RequestErrorCodes(SchemaExtension):
-    """Code the errors of a request refused before any resolver ran as ``BAD_USER_INPUT``.
-
-    Syntax errors, validation errors (the depth, alias and token limits among them) and variable
-    values that don't fit their types are all the client's to fix, and every error is promised a
-    code. Uncoded, a variable error was also masked outside dev as "Unexpected error." (graphql-core
-    keeps the scalar's exception as its ``original_error``, see ``_is_unexpected``). Errors of the
-    execution step without a ``path`` are the variables' (coerced before anything runs); errors
-    of resolvers have a path and keep their own code, or none.
-    """
-
-    def on_operation(self) -> Iterator[None]:
-        try:
-            yield
-        except GraphQLSyntaxError as error:  # ParserCache parses in its hook: the error escapes
-            _code_as_bad_input([error])
-            raise
-
-    def on_parse(self) -> Iterator[None]:
-        yield
-        _code_as_bad_input(self.execution_context.pre_execution_errors or ())
-
-    def on_validate(self) -> Iterator[None]:
-        yield
-        _code_as_bad_input(self.execution_context.pre_execution_errors or ())
-
-    def on_execute(self) -> Iterator[None]:
-        yield
-        errors = getattr(self.execution_context.result, "errors", None) or ()
-        _code_as_bad_input(error for error in errors if error.path is None)
-
-
-def _code_as_bad_input(errors: Iterable[GraphQLError]) -> None:
-    for error in errors:
-        if not (error.extensions or {}).get("code"):
-            error.extensions = {**(error.extensions or {}), "code": "BAD_USER_INPUT"}
-
-
-def _is_unexpected(error: GraphQLError) -> bool:
-    """Errors we raise on purpose carry a ``code``; anything else is a bug and is masked."""
-    return not (error.extensions or {}).get("code") and error.original_error is not None
-
-
 def build_schema(*, introspection: bool = True, mask_errors: bool = False) -> strawberry.Schema:
     """The schema, with depth, alias and token limits and bounded caches always on.
 
@@ -282,7 +225,7 @@ def build_schema(*, introspection: bool = True, mask_errors: bool = False) -> st
     ]
     # Factories, not instances: strawberry builds fresh extensions for every request.
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
-        RequestErrorCodes,
+        ErrorCodes,
         lambda: AddValidationRules(limit_rules),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=256),
@@ -291,7 +234,7 @@ def build_schema(*, introspection: bool = True, mask_errors: bool = False) -> st
     if not introspection:
         extensions.append(DisableIntrospection)
     if mask_errors:
-        extensions.append(lambda: MaskErrors(should_mask_error=_is_unexpected))
+        extensions.append(lambda: MaskErrors(should_mask_error=is_unexpected))
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,

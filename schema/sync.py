@@ -7,8 +7,8 @@ import strawberry
 
 from domains.core.models import Business as BusinessRow
 from domains.core.models import SyncRun as SyncRunRow
+from resolvers.errors import Unavailable
 from schema.context import Info
-from schema.errors import unavailable
 from schema.relay import Node, global_id
 
 
@@ -52,7 +52,7 @@ async def request_sync(info: Info, business: BusinessRow, *, full: bool) -> Sync
     """Run a sync of ``business`` now and return its recorded run (failed runs say why)."""
     context = info.context
     if context.request_sync is None:
-        raise unavailable("Sync is not configured on this server.")
+        raise Unavailable("Sync is not configured on this server.")
     assert business.id is not None and context.caller is not None
     run = await context.request_sync(business.id, full, context.caller.name)
     return SyncRun.from_row(run)

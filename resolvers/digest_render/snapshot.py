@@ -7,7 +7,6 @@ may not import ``schema/``; ``tests/resolvers/test_digest_render.py`` pins the t
 field added to the GraphQL type fails that test until it is added here too.
 """
 
-from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -99,9 +98,7 @@ def digest_snapshot(digest: Digest, *, app_url: str = QBO_APP_URL) -> JsonObject
                 for total in digest.aging
             ],
         },
-        "billsDueThisWeek": [
-            _bill(bill, digest.vendor_ids, app_url) for bill in digest.bills_due_this_week
-        ],
+        "billsDueThisWeek": [_bill(bill, app_url) for bill in digest.bills_due_this_week],
         "overdueInvoices": [_invoice(invoice, app_url) for invoice in digest.overdue_invoices],
         "topActions": [_action(action, app_url) for action in digest.top_actions],
         "hygiene": {
@@ -121,8 +118,8 @@ def digest_snapshot(digest: Digest, *, app_url: str = QBO_APP_URL) -> JsonObject
     }
 
 
-def _bill(bill: BillAssessment, vendor_ids: Mapping[str, int], app_url: str) -> JsonObject:
-    vendor_pk = vendor_ids.get(bill.vendor_qbo_id or "")
+def _bill(bill: BillAssessment, app_url: str) -> JsonObject:
+    vendor_pk = bill.vendor_id
     discount = bill.discount
     return {
         "id": _global_id("Bill", bill.bill_id),

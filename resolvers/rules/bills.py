@@ -74,6 +74,8 @@ class BillAssessment:
     label: str
     doc_number: str | None
     vendor_qbo_id: str | None
+    vendor_id: int | None
+    """Our key of the vendor row (for its global id); ``None`` when the vendor is not mirrored."""
     vendor_name: str | None
     txn_date: date | None
     due_date: date
@@ -226,6 +228,7 @@ def assess_bill(
         label=bill_label(bill, name),
         doc_number=bill.doc_number,
         vendor_qbo_id=bill.vendor_qbo_id,
+        vendor_id=vendor.id if vendor is not None else None,
         vendor_name=name,
         txn_date=bill.txn_date,
         due_date=bill.due_date,
@@ -314,8 +317,14 @@ def assess_bills(
                 line_descriptions=descriptions.get(bill.id, ()) if bill.id is not None else (),
             )
         )
-    assessed.sort(key=lambda a: (-a.priority, a.due_date, -a.amount, a.qbo_id))
+    assessed.sort(key=bill_order)
     return assessed
+
+
+def bill_order(bill: BillAssessment) -> tuple[int | str, ...]:
+    """The console's order: highest priority first, then soonest due, then largest, then
+    ``qbo_id``; a tuple of ints and strings, so a page cursor can carry it exactly."""
+    return (-bill.priority, bill.due_date.toordinal(), -int(bill.amount * 10_000), bill.qbo_id)
 
 
 def _signals(

@@ -185,5 +185,16 @@ def assess_invoices(
                 thresholds=thresholds,
             )
         )
-    assessed.sort(key=lambda a: (-a.priority, -a.days_overdue, -a.amount, a.qbo_id))
+    assessed.sort(key=invoice_order)
     return assessed
+
+
+def invoice_order(invoice: InvoiceAssessment) -> tuple[int | str, ...]:
+    """The collection order: highest priority first, then most overdue, then largest, then
+    ``qbo_id``; a tuple of ints and strings, so a page cursor can carry it exactly."""
+    return (
+        -invoice.priority,
+        -invoice.days_overdue,
+        -int(invoice.amount * 10_000),
+        invoice.qbo_id,
+    )

@@ -58,7 +58,7 @@ from tests.conftest import Database
 from tests.schema.conftest import Api, LoadCompanies
 
 CODES = {"UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "BAD_USER_INPUT", "UNAVAILABLE"}
-"""Every ``extensions.code`` the API gives (README, "Authentication"; schema/errors.py)."""
+"""Every ``extensions.code`` the API gives (README, "Authentication"; resolvers/errors.py)."""
 
 SHARED_FIXTURES = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 

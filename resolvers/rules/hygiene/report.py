@@ -109,7 +109,7 @@ def assess_hygiene(
         currency=currency,
     )
     items += counterparties.items
-    items.sort(key=lambda i: (-i.severity.rank, -i.amount, i.entity_type.value, i.qbo_id))
+    items.sort(key=tray_order)
     examined = len(examined_bills) + len(examined_invoices) + counterparties.examined_count
     return _report(items, examined, thresholds)
 
@@ -131,3 +131,9 @@ def _report(items: Sequence[HygieneItem], examined: int, thresholds: Thresholds)
         low_count=sum(1 for item in items if item.severity is Severity.LOW),
         amount_at_stake=sum((item.amount for item in items), ZERO),
     )
+
+
+def tray_order(item: HygieneItem) -> tuple[int | str, ...]:
+    """The tray's order: worst first, then most money at stake, then kind and ``qbo_id``; a tuple
+    of ints and strings, so a page cursor can carry it exactly."""
+    return (-item.severity.rank, -int(item.amount * 10_000), item.entity_type.value, item.qbo_id)

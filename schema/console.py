@@ -1,6 +1,5 @@
-"""The decision console's GraphQL types, its shared resolver, and the `decideBill` mutation."""
+"""The decision console's types, and the resolver `decisionConsole` and `Business.decisions` use."""
 
-from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Self
@@ -8,14 +7,12 @@ from typing import Self
 import strawberry
 
 from domains.core.models import Business as BusinessRow
-from domains.decisions import queries as decision_queries
-from domains.decisions.models import BillDecision as BillDecisionRow
-from resolvers import decisions as decision_views
+from resolvers import console as console_views
 from resolvers.clock import business_today
-from resolvers.decisions import DecisionConsole as ConsoleResult
-from resolvers.decisions import DecisionFilter as DecisionCriteria
+from resolvers.console import DecisionConsole as ConsoleResult
+from resolvers.console import DecisionFilter as DecisionCriteria
+from resolvers.errors import InvalidRequest
 from resolvers.links import qbo_url
-from resolvers.pagination import InvalidPageRequest, paginate
 from resolvers.rules.bills import BillAssessment
 from resolvers.rules.collections import InvoiceAssessment
 from resolvers.rules.console_summary import DecisionSummary as SummaryResult
@@ -32,8 +29,7 @@ from schema.enums import (
     Signal,
     Urgency,
 )
-from schema.errors import bad_input, check_storable, not_found
-from schema.relay import Node, PageInfo, global_id, parse_global_id
+from schema.relay import PageInfo, global_id, parse_global_id
 
 
 @strawberry.type(description="An early-payment discount worth taking (2/10 net 30 and the like).")
@@ -86,8 +82,8 @@ class BillRecommendation:
     qbo_url: str
 
     @classmethod
-    def from_result(cls, bill: BillAssessment, vendor_ids: Mapping[str, int], app_url: str) -> Self:
-        vendor_pk = vendor_ids.get(bill.vendor_qbo_id or "")
+    def from_result(cls, bill: BillAssessment, app_url: str) -> Self:
+        vendor_pk = bill.vendor_id
         return cls(
             id=global_id("Bill", bill.bill_id),
             qbo_id=bill.qbo_id,
@@ -217,18 +213,12 @@ class DecisionConsole:
     def bills(
         self, first: int | None = None, after: str | None = None, group: BillGroup | None = None
     ) -> BillRecommendationConnection:
-        chosen = [b for b in self.result.bills if group is None or b.group == group]
-        try:
-            page = paginate(
-                chosen, kind="bills", key=decision_views.bill_order, first=first, after=after
-            )
-        except InvalidPageRequest as error:
-            raise bad_input(str(error)) from error
+        page = console_views.bills_page(self.result, group=group, first=first, after=after)
         return BillRecommendationConnection(
             edges=[
                 BillRecommendationEdge(
                     cursor=cursor,
-                    node=BillRecommendation.from_result(bill, self.result.vendor_ids, self.app_url),
+                    node=BillRecommendation.from_result(bill, self.app_url),
                 )
                 for bill, cursor in zip(page.items, page.cursors, strict=True)
             ],
@@ -240,16 +230,7 @@ class DecisionConsole:
     def collections(
         self, first: int | None = None, after: str | None = None
     ) -> CollectionRecommendationConnection:
-        try:
-            page = paginate(
-                self.result.invoices,
-                kind="collections",
-                key=decision_views.invoice_order,
-                first=first,
-                after=after,
-            )
-        except InvalidPageRequest as error:
-            raise bad_input(str(error)) from error
+        page = console_views.collections_page(self.result, first=first, after=after)
         return CollectionRecommendationConnection(
             edges=[
                 CollectionRecommendationEdge(
@@ -280,7 +261,7 @@ async def _criteria(
     if wanted is None:
         return DecisionCriteria()
     if wanted.horizon_days is not None and not 0 <= wanted.horizon_days <= 366:
-        raise bad_input("'horizonDays' must be between 0 and 366")
+        raise InvalidRequest("'horizonDays' must be between 0 and 366")
     vendor_ids: frozenset[str] | None = None
     if wanted.vendor_id is not None:
         vendor_ids = frozenset()  # unknown, or another business's vendor: matches nothing
@@ -306,7 +287,7 @@ async def resolve_decision_console(
     """The console of ``business`` (which the caller was already allowed to see)."""
     context = info.context
     day = as_of or business_today(business.timezone, context.clock())
-    console = await decision_views.decision_console(
+    console = await console_views.decision_console(
         context.loaders,
         business,
         as_of=day,
@@ -327,70 +308,3 @@ async def resolve_decision_console(
         result=console,
         app_url=context.qbo_app_url,
     )
-
-
-@strawberry.type(description="A recorded pay-on or delay-to decision (never edited: superseded).")
-class BillDecision(Node):
-    bill_id: strawberry.ID
-    action: DecisionAction
-    decided_for: date
-    note: str | None
-    decided_by: str
-    decided_at: datetime
-
-    @classmethod
-    def from_row(cls, row: BillDecisionRow) -> Self:
-        return cls(
-            id=global_id("BillDecision", row.id),
-            bill_id=global_id("Bill", row.bill_id),
-            action=DecisionAction(row.action),
-            decided_for=row.decided_for,
-            note=row.note,
-            decided_by=row.decided_by,
-            decided_at=row.decided_at,
-        )
-
-
-@strawberry.input
-class DecideBillInput:
-    bill_id: strawberry.ID
-    action: DecisionAction
-    day: date = strawberry.field(
-        name="date", description="Pay on, or delay to, this day (today or later)."
-    )
-    note: str | None = None
-
-
-async def decide_bill(info: Info, decision: DecideBillInput) -> BillDecision:
-    """Store a decision on an open bill the caller may see; it reshapes console and forecast."""
-    context = info.context
-    assert context.caller is not None  # the mutation's permission guarantees it
-    parsed = parse_global_id(decision.bill_id, "Bill")
-    bill = await context.loaders.bill_by_id.load(parsed[1]) if parsed else None
-    if bill is None or bill.deleted_at is not None:
-        raise not_found("Bill")
-    if bill.balance <= 0:
-        raise bad_input(f"Bill {bill.doc_number or bill.qbo_id} is already paid.")
-    business = await context.loaders.business_by_id.load(bill.business_id)
-    if business is None:
-        raise not_found("Bill")
-    today = business_today(business.timezone, context.clock())
-    if decision.day < today:
-        raise bad_input(f"'date' must be today ({today.isoformat()}) or later.")
-    if decision.note is not None and len(decision.note) > 1000:
-        raise bad_input("'note' must be at most 1000 characters.")
-    if decision.note is not None:
-        check_storable("note", decision.note)
-    assert bill.id is not None
-    async with context.sessions.begin() as session:
-        row = await decision_queries.record_decision(
-            session,
-            business_id=bill.business_id,
-            bill_id=bill.id,
-            action=decision.action.value,
-            decided_for=decision.day,
-            decided_by=context.caller.name,
-            decided_at=context.clock(),
-            note=decision.note,
-        )
-    return BillDecision.from_row(row)

@@ -12,7 +12,7 @@ from domains.decisions.models import BillDecision
 from resolvers.cash import CashPosition, cash_position
 from resolvers.hygiene import hygiene_report
 from resolvers.loaders import Loaders
-from resolvers.pagination import SortKey
+from resolvers.pagination import Page, paginate
 from resolvers.rules import bills as bill_rules
 from resolvers.rules import collections as collection_rules
 from resolvers.rules import console_summary
@@ -46,7 +46,6 @@ class DecisionConsole:
     bills: list[BillAssessment]
     invoices: list[InvoiceAssessment]
     summary: DecisionSummary
-    vendor_ids: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -56,8 +55,6 @@ class Assessments:
     cash: CashPosition
     bills: list[BillAssessment]
     invoices: list[InvoiceAssessment]
-    vendor_ids: dict[str, int]
-    """Our key of each vendor by QBO id, so results can link to Vendor nodes."""
 
 
 async def assessments(
@@ -110,7 +107,6 @@ async def _assessments(
         cash=cash,
         bills=bill_rows,
         invoices=invoice_rows,
-        vendor_ids={v.qbo_id: v.id for v in vendors if v.id is not None},
     )
 
 
@@ -124,21 +120,6 @@ async def _rows(
         loaders.customers.load(business_id),
         loaders.terms.load(business_id),
         loaders.bill_decisions.load(business_id),
-    )
-
-
-def bill_order(bill: BillAssessment) -> SortKey:
-    """Highest priority first, then soonest due, then largest, then a stable tie-break."""
-    return (-bill.priority, bill.due_date.toordinal(), -int(bill.amount * 10_000), bill.qbo_id)
-
-
-def invoice_order(invoice: InvoiceAssessment) -> SortKey:
-    """Highest priority first, then most overdue, then largest, then a stable tie-break."""
-    return (
-        -invoice.priority,
-        -invoice.days_overdue,
-        -int(invoice.amount * 10_000),
-        invoice.qbo_id,
     )
 
 
@@ -178,10 +159,10 @@ async def decision_console(
         in_view = [
             b for b in assessed.bills if b.decidable and b.days_until_due <= wanted.horizon_days
         ]
-    bills = sorted((b for b in in_view if _bill_matches(b, wanted)), key=bill_order)
+    bills = sorted((b for b in in_view if _bill_matches(b, wanted)), key=bill_rules.bill_order)
     invoices = sorted(
         (i for i in assessed.invoices if i.ready and _invoice_matches(i, wanted)),
-        key=invoice_order,
+        key=collection_rules.invoice_order,
     )
     return DecisionConsole(
         business=business,
@@ -190,5 +171,25 @@ async def decision_console(
         bills=bills,
         invoices=invoices,
         summary=console_summary.decision_summary(bills, invoices),
-        vendor_ids=assessed.vendor_ids,
+    )
+
+
+def bills_page(
+    console: DecisionConsole, *, group: BillGroup | None, first: int | None, after: str | None
+) -> Page[BillAssessment]:
+    """A page of the console's bills, all of them or one group's, in the console's order."""
+    chosen = [bill for bill in console.bills if group is None or bill.group is group]
+    return paginate(chosen, kind="bills", key=bill_rules.bill_order, first=first, after=after)
+
+
+def collections_page(
+    console: DecisionConsole, *, first: int | None, after: str | None
+) -> Page[InvoiceAssessment]:
+    """A page of the invoices ready for collection, in priority order."""
+    return paginate(
+        console.invoices,
+        kind="collections",
+        key=collection_rules.invoice_order,
+        first=first,
+        after=after,
     )

@@ -1,0 +1,62 @@
+"""The ``decideBill`` mutation and the recorded decision it returns (the audit trail's rows)."""
+
+from datetime import date, datetime
+from typing import Self
+
+import strawberry
+
+from domains.decisions.models import BillDecision as BillDecisionRow
+from resolvers.bill_decisions import record_bill_decision
+from schema.context import Info
+from schema.enums import DecisionAction
+from schema.relay import Node, global_id, parse_global_id
+
+
+@strawberry.type(description="A recorded pay-on or delay-to decision (never edited: superseded).")
+class BillDecision(Node):
+    bill_id: strawberry.ID
+    action: DecisionAction
+    decided_for: date
+    note: str | None
+    decided_by: str
+    decided_at: datetime
+
+    @classmethod
+    def from_row(cls, row: BillDecisionRow) -> Self:
+        return cls(
+            id=global_id("BillDecision", row.id),
+            bill_id=global_id("Bill", row.bill_id),
+            action=DecisionAction(row.action),
+            decided_for=row.decided_for,
+            note=row.note,
+            decided_by=row.decided_by,
+            decided_at=row.decided_at,
+        )
+
+
+@strawberry.input
+class DecideBillInput:
+    bill_id: strawberry.ID
+    action: DecisionAction
+    day: date = strawberry.field(
+        name="date", description="Pay on, or delay to, this day (today or later)."
+    )
+    note: str | None = None
+
+
+async def decide_bill(info: Info, decision: DecideBillInput) -> BillDecision:
+    """Store a decision on an open bill the caller may see; it reshapes console and forecast."""
+    context = info.context
+    assert context.caller is not None  # the mutation's permission guarantees it
+    parsed = parse_global_id(decision.bill_id, "Bill")
+    row = await record_bill_decision(
+        context.loaders,
+        context.sessions,
+        bill_id=parsed[1] if parsed else None,
+        action=decision.action,
+        day=decision.day,
+        note=decision.note,
+        decided_by=context.caller.name,
+        now=context.clock(),
+    )
+    return BillDecision.from_row(row)
