@@ -79,7 +79,8 @@ async def _sync(
                     business_ids,
                     sessions=create_session_factory(engine),
                     http=http,
-                    settings=settings,
+                    settings=settings.qbo,
+                    secret_key=settings.secret_key,
                     full=full,
                     on_progress=show,
                 )
@@ -98,4 +99,4 @@ def connect() -> None:
     console.print("Open this URL, choose the company and approve; QBO then redirects to")
     console.print(f"{settings.qbo.redirect_uri}, which stores the connection:")
     # Printed alone on its last line, unwrapped, so scripts can take it.
-    console.print(authorize_url(settings, state=state), soft_wrap=True, highlight=False)
+    console.print(authorize_url(settings.qbo, state=state), soft_wrap=True, highlight=False)
