@@ -93,7 +93,7 @@ async def _generate(
     deliver: bool,
     force: bool,
 ) -> DigestRun:
-    from app.digest_jobs import digest_jobs_for
+    from app.digest_jobs import digest_jobs_for  # the renderer: no other command loads it
 
     columns = (
         TextColumn("{task.description}"),

@@ -15,20 +15,20 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.digest_options import DigestWorkerOptions
+from app.digest_worker import (
+    DigestCompute,
+    DigestDeliverer,
+    DigestWorker,
+    ProgressListener,
+    compute_digest,
+    is_finished,
+)
 from app.settings import Settings
 from domains.digests import queries
 from domains.digests.models import DigestRun
 from resolvers.digest_render import QBO_APP_URL
 from resolvers.digest_runs import DeliveryUnavailable, DigestRequest, create_run
-from resolvers.digest_worker import (
-    DigestCompute,
-    DigestDeliverer,
-    DigestWorker,
-    DigestWorkerOptions,
-    ProgressListener,
-    compute_digest,
-    is_finished,
-)
 from resolvers.thresholds import Thresholds
 
 logger = logging.getLogger(__name__)

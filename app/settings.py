@@ -3,7 +3,8 @@
 Built by ``get_settings()`` or passed explicitly (tests build ``Settings(...)``), never at import
 time. Nested groups use ``__`` in variable names: ``RUNWAY_QBO__CLIENT_ID``. Each group is defined
 beside the code it configures (``sync.settings.QboSettings``, ``resolvers.thresholds.Thresholds``,
-the digest worker's options) so that code never imports this module; here they are only composed.
+``app.digest_options.DigestWorkerOptions``), so that code never imports this module; here they
+are only composed.
 """
 
 from enum import StrEnum
@@ -13,7 +14,7 @@ from typing import Self
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from resolvers.digest_worker import DigestWorkerOptions
+from app.digest_options import DigestWorkerOptions
 from resolvers.thresholds import Thresholds
 from sync.settings import QboSettings
 

@@ -21,6 +21,7 @@ from functools import partial
 from sqlalchemy import delete, select
 from sqlmodel import col
 
+from app.digest_worker import compute_digest, rendered_digest
 from bench.capture import capturing, read_with_driver, warm_caches
 from bench.context import BenchContext
 from bench.databases import Connected, Kind, Target, connect
@@ -40,7 +41,6 @@ from domains.digests import queries
 from domains.digests.models import DigestEmail, DigestRun, DigestRunItem, StoredDigest
 from resolvers.digest_render import QBO_APP_URL
 from resolvers.digest_runs import DigestRequest
-from resolvers.digest_worker import compute_digest, rendered_digest
 from resolvers.loaders import Loaders
 from resolvers.rules.dates import week_start
 from resolvers.thresholds import Thresholds

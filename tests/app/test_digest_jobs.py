@@ -10,14 +10,15 @@ from collections import Counter
 from typing import Any
 
 from app.digest_jobs import DigestJobs
+from app.digest_options import DigestWorkerOptions
+from app.digest_worker import compute_digest
 from domains.digests.queries import ITEM_DONE, ITEM_PENDING
 from resolvers.digest import Digest
 from resolvers.digest_runs import DigestRequest
-from resolvers.digest_worker import DigestWorkerOptions, compute_digest
 from resolvers.loaders import Loaders
 from resolvers.thresholds import Thresholds
+from tests.app.test_digest_worker import HOLD_TIMEOUT, NOW, WEEK, items_of, load_businesses
 from tests.conftest import Database
-from tests.resolvers.test_digest_runs import HOLD_TIMEOUT, NOW, WEEK, items_of, load_businesses
 
 
 async def test_stopping_finishes_the_batch_in_flight_and_claims_no_more(

@@ -20,13 +20,14 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from app.db import create_engine, create_session_factory
+from app.digest_options import DigestWorkerOptions
+from app.digest_worker import DigestWorker, compute_digest
 from domains.ap.models import Bill
 from domains.core.models import Business
 from domains.digests import claims, queries
 from domains.digests.models import DigestRun, DigestRunItem, StoredDigest
 from resolvers.digest import Digest
 from resolvers.digest_runs import DigestRequest, create_run
-from resolvers.digest_worker import DigestWorker, DigestWorkerOptions, compute_digest
 from resolvers.loaders import Loaders
 from resolvers.thresholds import Thresholds
 from sync.fakeqbo.generator import CompanySize, generate_companies
@@ -207,7 +208,7 @@ async def test_a_business_whose_rules_raise_is_recorded_failed_and_the_others_go
     await insert_unpayable_bill(database, broken)
     run = await new_run(database, ids)
 
-    with caplog.at_level(logging.ERROR, logger="resolvers.digest_worker"):
+    with caplog.at_level(logging.ERROR, logger="app.digest_worker"):
         finished = await make_worker(database).work_run(run.id or 0)
 
     assert finished is not None
