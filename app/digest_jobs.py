@@ -27,7 +27,6 @@ from app.digest_worker import (
 from app.settings import Settings
 from domains.digests import queries
 from domains.digests.models import DigestRun
-from resolvers.digest_render import QBO_APP_URL
 from resolvers.digest_runs import DeliveryUnavailable, DigestRequest, create_run
 from resolvers.thresholds import Thresholds
 
@@ -48,14 +47,15 @@ class DigestJobs:
         *,
         thresholds: Thresholds,
         clock: Callable[[], datetime],
+        qbo_app_url: str,
         options: DigestWorkerOptions | None = None,
         deliver: DigestDeliverer | None = None,
         idle_poll: bool = False,
-        qbo_app_url: str = QBO_APP_URL,
         compute: DigestCompute = compute_digest,
         on_progress: ProgressListener | None = None,
     ) -> None:
         """Args:
+        qbo_app_url: where the stored digests' ``qboUrl`` links point (``settings.qbo.app_url``).
         deliver: the mailer's ``deliver``; ``None`` when SMTP isn't configured.
         idle_poll: look for other processes' runs while idle (PostgreSQL).
         on_progress: told the run's row after every batch (the CLI's progress bar).

@@ -26,7 +26,7 @@ from domains.digests import claims, queries
 from domains.digests.models import DigestRun
 from resolvers.clock import business_today
 from resolvers.digest import Digest, digest
-from resolvers.digest_render import QBO_APP_URL, digest_snapshot, render_digest
+from resolvers.digest_render import digest_snapshot, render_digest
 from resolvers.loaders import Loaders
 from resolvers.thresholds import Thresholds
 
@@ -121,19 +121,19 @@ class DigestWorker:
         *,
         thresholds: Thresholds,
         clock: Callable[[], datetime],
+        qbo_app_url: str,
         options: DigestWorkerOptions | None = None,
         owner: str | None = None,
         compute: DigestCompute = compute_digest,
         deliver: DigestDeliverer | None = None,
         on_progress: ProgressListener | None = None,
-        qbo_app_url: str = QBO_APP_URL,
     ) -> None:
         """Args:
         clock: "now" for leases and for the digests (tests pin it, as the app's views do).
+        qbo_app_url: where the snapshot's ``qboUrl`` links point (``settings.qbo.app_url``).
         owner: the lease owner; unique per worker unless a test wants to name it.
         compute: the orchestrator call (a seam for tests that need a business to fail).
         deliver: the mailer's ``deliver``, when this process can send e-mail.
-        qbo_app_url: where the snapshot's ``qboUrl`` links point.
         """
         self.sessions = sessions
         self.qbo_app_url = qbo_app_url

@@ -39,16 +39,18 @@ from bench.timing import (
 from domains.core.models import Business
 from domains.digests import queries
 from domains.digests.models import DigestEmail, DigestRun, DigestRunItem, StoredDigest
-from resolvers.digest_render import QBO_APP_URL
 from resolvers.digest_runs import DigestRequest
 from resolvers.loaders import Loaders
 from resolvers.rules.dates import week_start
 from resolvers.thresholds import Thresholds
+from sync.settings import QboSettings
 
 logger = logging.getLogger(__name__)
 
 WEEK = week_start(NOW.date())
 THRESHOLDS = Thresholds()
+QBO_APP_URL = QboSettings().app_url
+"""Where the digests' ``qboUrl`` links point: the settings' default."""
 STAGES = (
     *READ_STAGES,
     ("resolvers/rules/forecast.py", "forecast_cash"),
@@ -106,7 +108,9 @@ async def bulk(database: Connected, ids: Sequence[int]) -> DigestRun:
     """``generateDigests(businessIds: ids, force: true, wait: true)`` minus the GraphQL layer."""
     from app.digest_jobs import DigestJobs  # the worker is young: import where it is used
 
-    jobs = DigestJobs(database.sessions, thresholds=THRESHOLDS, clock=lambda: NOW)
+    jobs = DigestJobs(
+        database.sessions, thresholds=THRESHOLDS, clock=lambda: NOW, qbo_app_url=QBO_APP_URL
+    )
     run = await jobs.request(
         DigestRequest(
             business_ids=tuple(ids),

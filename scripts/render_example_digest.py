@@ -23,6 +23,7 @@ from resolvers.loaders import Loaders
 from resolvers.thresholds import Thresholds
 from sync.fakeqbo.generator import CompanySize, generate_company
 from sync.fakeqbo.landing import land_company
+from sync.settings import QboSettings
 
 OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "example-digest.html"
 NOW = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
@@ -52,7 +53,7 @@ async def example_digest(workdir: Path) -> RenderedDigest:
             now=NOW,
             thresholds=Thresholds(),
         )
-        return render_digest(digest_snapshot(result))
+        return render_digest(digest_snapshot(result, app_url=QboSettings().app_url))
     finally:
         await engine.dispose()
 

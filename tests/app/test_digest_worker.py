@@ -32,6 +32,7 @@ from resolvers.loaders import Loaders
 from resolvers.thresholds import Thresholds
 from sync.fakeqbo.generator import CompanySize, generate_companies
 from sync.fakeqbo.landing import land_company
+from sync.settings import QboSettings
 from tests.conftest import Database
 from tests.schema.test_statement_counts import counting_statements
 
@@ -75,6 +76,7 @@ def make_worker(
         database.sessions,
         thresholds=Thresholds(),
         clock=clock,
+        qbo_app_url=QboSettings().app_url,
         options=DigestWorkerOptions(batch_size=batch_size, concurrency=concurrency),
         **kwargs,
     )
@@ -347,6 +349,7 @@ async def test_an_item_whose_worker_keeps_dying_is_given_up(database: Database) 
         database.sessions,
         thresholds=Thresholds(),
         clock=lambda: later,
+        qbo_app_url=QboSettings().app_url,
         options=DigestWorkerOptions(max_attempts=1),
     )
 
@@ -387,6 +390,7 @@ async def test_two_workers_on_postgresql_never_process_a_business_twice(
         create_session_factory(other_engine),
         thresholds=Thresholds(),
         clock=lambda: NOW,
+        qbo_app_url=QboSettings().app_url,
         options=DigestWorkerOptions(batch_size=2, concurrency=2),
         compute=b,
         owner="b",

@@ -37,6 +37,7 @@ from resolvers.digest_render import digest_snapshot, render_digest
 from resolvers.loaders import Loaders
 from resolvers.thresholds import Thresholds
 from sync.fakeqbo.generator import CompanySize, generate_company
+from sync.settings import QboSettings
 from tests.conftest import Database
 from tests.schema import conftest as schema_fixtures
 from tests.schema.conftest import NOW, LoadCompanies
@@ -134,7 +135,7 @@ async def store_digests(
             now=NOW,
             thresholds=Thresholds(),
         )
-        snapshot = digest_snapshot(result)
+        snapshot = digest_snapshot(result, app_url=QboSettings().app_url)
         if not without_email:
             snapshot["recipients"].append(ADVISOR)  # an advisor who follows the business
         rendered = render_digest(snapshot)

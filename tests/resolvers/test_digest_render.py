@@ -18,7 +18,7 @@ from graphql import GraphQLObjectType, build_schema, get_named_type
 from domains.core.models import Business
 from resolvers.clock import business_today
 from resolvers.digest import digest
-from resolvers.digest_render import QBO_APP_URL, digest_snapshot, digest_subject, render_digest
+from resolvers.digest_render import digest_snapshot, digest_subject, render_digest
 from resolvers.digest_render.chart import NEGATIVE, POSITIVE, cash_chart
 from resolvers.digest_render.formats import compact_money, week_range
 from resolvers.loaders import Loaders
@@ -26,6 +26,7 @@ from resolvers.rules.money import format_money
 from resolvers.thresholds import Thresholds
 from schema import build_schema as build_strawberry_schema
 from sync.fakeqbo.generator import CompanySize, generate_company
+from sync.settings import QboSettings
 from tests.conftest import Database
 from tests.schema import conftest as schema_fixtures
 from tests.schema.conftest import NOW, Api, LoadCompanies
@@ -37,6 +38,7 @@ load_companies = schema_fixtures.load_companies
 
 ROOT = Path(__file__).parents[2]
 HOSTILE = '<script>alert("owned")</script> & Sons'
+QBO_APP_URL = QboSettings().app_url
 SEED, INDEX = 7, 4
 """Copper Builders Group (small): CRITICAL, a forecast that goes below zero, a bill due this week,
 overdue invoices and three moves that add runway: every section has something to show."""
