@@ -26,9 +26,10 @@ from domains.digests import claims, queries
 from domains.digests.models import DigestRun
 from resolvers.clock import business_today
 from resolvers.digest import Digest, digest
-from resolvers.digest_render import digest_snapshot, render_digest
+from resolvers.digest_render import render_digest
 from resolvers.loaders import Loaders
 from resolvers.thresholds import Thresholds
+from schema.digest_snapshot import digest_snapshot
 
 logger = logging.getLogger(__name__)
 

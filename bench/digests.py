@@ -54,7 +54,7 @@ QBO_APP_URL = QboSettings().app_url
 STAGES = (
     *READ_STAGES,
     ("resolvers/rules/forecast.py", "forecast_cash"),
-    ("resolvers/digest_render/snapshot.py", "digest_snapshot"),
+    ("schema/digest_snapshot.py", "digest_snapshot"),
     ("resolvers/digest_render/render.py", "render_digest"),
     ("domains/sqltypes.py", "dumps_json"),
 )

@@ -18,9 +18,10 @@ import domains  # noqa: F401  (registers every table)
 from app.db import create_engine, create_session_factory
 from resolvers.clock import business_today
 from resolvers.digest import digest
-from resolvers.digest_render import RenderedDigest, digest_snapshot, render_digest
+from resolvers.digest_render import RenderedDigest, render_digest
 from resolvers.loaders import Loaders
 from resolvers.thresholds import Thresholds
+from schema.digest_snapshot import digest_snapshot
 from sync.fakeqbo.generator import CompanySize, generate_company
 from sync.fakeqbo.landing import land_company
 from sync.settings import QboSettings

@@ -33,9 +33,10 @@ from domains.core.models import Business
 from domains.digests.models import DigestEmail, StoredDigest
 from resolvers.clock import business_today
 from resolvers.digest import digest
-from resolvers.digest_render import digest_snapshot, render_digest
+from resolvers.digest_render import render_digest
 from resolvers.loaders import Loaders
 from resolvers.thresholds import Thresholds
+from schema.digest_snapshot import digest_snapshot
 from sync.fakeqbo.generator import CompanySize, generate_company
 from sync.settings import QboSettings
 from tests.conftest import Database
