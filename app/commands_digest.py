@@ -5,41 +5,26 @@ that other processes help with (PostgreSQL) is worked together; the command retu
 is finished, with exit code 1 if every business failed (FAILED), and lists each failure.
 """
 
-import asyncio
 from datetime import UTC, date, datetime
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.cli_support import console, load_settings, run_with_sessions
 from app.settings import Settings
 from domains.digests import queries
 from domains.digests.models import DigestRun
-from resolvers.digest_runs import (
-    DeliveryUnavailable,
-    DigestRequest,
-    InvalidDigestRequest,
-    UnknownBusinesses,
-    run_businesses,
-    run_items_page,
-    run_week,
-)
+from resolvers.digest_runs import DigestRequest, run_businesses, run_items_page, run_week
+from resolvers.errors import DeliveryUnavailable, InvalidDigestRequest, UnknownBusinesses
 
-console = Console()
 digest_cli = typer.Typer(help="Weekly digests.", no_args_is_help=True)
 
 REQUESTED_BY = "cli"
 FAILURES_SHOWN = 500
 """Failures listed at the end (the rest are counted; ``digestRun`` pages through them all)."""
-
-
-def _settings() -> Settings:
-    from app.cli import load_settings  # app.cli registers these commands: import it late
-
-    return load_settings()
 
 
 def _utc_now() -> datetime:
@@ -76,9 +61,12 @@ def generate(
     except ValueError:
         console.print(f"[red]--week-of must be a date like 2026-11-16, got {week_of!r}.[/red]")
         raise typer.Exit(code=2) from None
-    settings = _settings()
+    settings = load_settings()
     try:
-        run = asyncio.run(_generate(settings, business or None, week, deliver, force))
+        run = run_with_sessions(
+            settings.database_url,
+            lambda sessions: _generate(settings, sessions, business or None, week, deliver, force),
+        )
     except (InvalidDigestRequest, DeliveryUnavailable) as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(code=2) from error
@@ -92,50 +80,43 @@ def generate(
 
 async def _generate(
     settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
     business_ids: list[int] | None,
     week_of: date | None,
     deliver: bool,
     force: bool,
 ) -> DigestRun:
-    from app.db import create_engine, create_session_factory
-    from app.digest_jobs import digest_jobs_for
+    from app.digest_jobs import digest_jobs_for  # the renderer: no other command loads it
 
-    engine = create_engine(settings.database_url)
-    sessions = create_session_factory(engine)
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
-    try:
-        with Progress(*columns, console=console, transient=True) as progress:
-            task = progress.add_task("Digests", total=None)
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("Digests", total=None)
 
-            def show(run: DigestRun) -> None:
-                description = f"Digest run {run.id}, week of {run.week_start}: {run.failed} failed"
-                progress.update(
-                    task, total=run.total, completed=run.done + run.failed, description=description
-                )
-
-            jobs = digest_jobs_for(settings, sessions, clock=_utc_now, on_progress=show)
-            request = DigestRequest(
-                business_ids=await run_businesses(
-                    sessions, allowed_ids=None, requested=business_ids
-                ),
-                week_start=run_week(week_of, now=_utc_now()),
-                requested_by=REQUESTED_BY,
-                deliver=deliver,
-                force=force,
+        def show(run: DigestRun) -> None:
+            description = f"Digest run {run.id}, week of {run.week_start}: {run.failed} failed"
+            progress.update(
+                task, total=run.total, completed=run.done + run.failed, description=description
             )
-            created = await jobs.request(request)
-            assert created.id is not None
-            show(created)
-            run = await jobs.work(created.id)
-        await _report(sessions, run)
-        return run
-    finally:
-        await engine.dispose()
+
+        jobs = digest_jobs_for(settings, sessions, clock=_utc_now, on_progress=show)
+        request = DigestRequest(
+            business_ids=await run_businesses(sessions, allowed_ids=None, requested=business_ids),
+            week_start=run_week(week_of, now=_utc_now()),
+            requested_by=REQUESTED_BY,
+            deliver=deliver,
+            force=force,
+        )
+        created = await jobs.request(request)
+        assert created.id is not None
+        show(created)
+        run = await jobs.work(created.id)
+    await _report(sessions, run)
+    return run
 
 
 async def _report(sessions: async_sessionmaker[AsyncSession], run: DigestRun) -> None:

@@ -1,27 +1,20 @@
 """``runway sync`` and ``runway qbo connect``: keep mirrors current and connect new companies."""
 
-import asyncio
 from typing import Annotated
 
 import httpx
 import typer
-from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.cli_support import console, load_settings, run_with_sessions
 from app.settings import Settings
 from sync.engine import SyncOutcome, sync_businesses
 from sync.oauth import authorize_url, sign_state
 from sync.writer import SyncProgress
 
-console = Console()
 qbo_cli = typer.Typer(help="The QuickBooks Online connection.", no_args_is_help=True)
-
-
-def _settings() -> Settings:
-    from app.cli import load_settings  # app.cli registers these commands: import it late
-
-    return load_settings()
 
 
 def sync_command(
@@ -40,8 +33,11 @@ def sync_command(
     if bool(business) == all_businesses:
         console.print("[red]Give --business ID (repeatable) or --all.[/red]")
         raise typer.Exit(code=2)
-    settings = _settings()
-    outcomes = asyncio.run(_sync(settings, business or None, full=full))
+    settings = load_settings()
+    outcomes = run_with_sessions(
+        settings.database_url,
+        lambda sessions: _sync(settings, sessions, business or None, full=full),
+    )
     table = Table("business", "kind", "status", "changed", "API calls", "error", title="Sync")
     for outcome in outcomes:
         table.add_row(
@@ -58,39 +54,38 @@ def sync_command(
 
 
 async def _sync(
-    settings: Settings, business_ids: list[int] | None, *, full: bool
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    business_ids: list[int] | None,
+    *,
+    full: bool,
 ) -> list[SyncOutcome]:
-    from app.db import create_engine, create_session_factory
-
-    engine = create_engine(settings.database_url)
     tasks: dict[int, TaskID] = {}
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-    try:
-        with Progress(*columns, console=console, transient=True) as progress:
+    with Progress(*columns, console=console, transient=True) as progress:
 
-            def show(step: SyncProgress) -> None:
-                description = f"business {step.business_id}: {step.entity}, {step.fetched} read"
-                if step.business_id not in tasks:
-                    tasks[step.business_id] = progress.add_task(description, total=None)
-                progress.update(tasks[step.business_id], description=description)
+        def show(step: SyncProgress) -> None:
+            description = f"business {step.business_id}: {step.entity}, {step.fetched} read"
+            if step.business_id not in tasks:
+                tasks[step.business_id] = progress.add_task(description, total=None)
+            progress.update(tasks[step.business_id], description=description)
 
-            async with httpx.AsyncClient(timeout=settings.qbo.timeout_seconds) as http:
-                return await sync_businesses(
-                    business_ids,
-                    sessions=create_session_factory(engine),
-                    http=http,
-                    settings=settings,
-                    full=full,
-                    on_progress=show,
-                )
-    finally:
-        await engine.dispose()
+        async with httpx.AsyncClient(timeout=settings.qbo.timeout_seconds) as http:
+            return await sync_businesses(
+                business_ids,
+                sessions=sessions,
+                http=http,
+                settings=settings.qbo,
+                secret_key=settings.secret_key,
+                full=full,
+                on_progress=show,
+            )
 
 
 @qbo_cli.command("connect")
 def connect() -> None:
     """Print the URL that connects a QuickBooks company to Runway (valid for 15 minutes)."""
-    settings = _settings()
+    settings = load_settings()
     if not settings.qbo.client_id:
         console.print("[red]Set RUNWAY_QBO__CLIENT_ID (and its secret) to your Intuit app's.[/red]")
         raise typer.Exit(code=2)
@@ -98,4 +93,4 @@ def connect() -> None:
     console.print("Open this URL, choose the company and approve; QBO then redirects to")
     console.print(f"{settings.qbo.redirect_uri}, which stores the connection:")
     # Printed alone on its last line, unwrapped, so scripts can take it.
-    console.print(authorize_url(settings, state=state), soft_wrap=True, highlight=False)
+    console.print(authorize_url(settings.qbo, state=state), soft_wrap=True, highlight=False)

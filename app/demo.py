@@ -15,12 +15,13 @@ from sqlmodel import col
 
 from app.db import create_engine, create_session_factory
 from app.migrations import upgrade_database_async
-from app.settings import QboSettings, Settings
+from app.settings import Settings
 from domains.core.models import Business
 from sync.connection import connect_realm
 from sync.engine import SyncOptions, sync_businesses
 from sync.fakeqbo.generator import CompanySize, generate_companies
 from sync.fakeqbo.server import FakeQbo, create_fake_qbo_app
+from sync.settings import QboSettings
 
 FAKE_QBO_URL = "http://fakeqbo.demo"
 
@@ -52,18 +53,13 @@ async def build_demo_database(
         count=businesses, seed=seed, as_of=as_of, size=CompanySize.realistic()
     )
     fake = FakeQbo(companies)
-    base = settings or Settings(database_url=database_url)
-    demo_settings = base.model_copy(
-        update={
-            "database_url": database_url,
-            "qbo": QboSettings(
-                client_id=fake.client_id,
-                client_secret=fake.client_secret,
-                api_base_url=FAKE_QBO_URL,
-                token_url=f"{FAKE_QBO_URL}/oauth2/v1/tokens/bearer",
-                redirect_uri=f"{FAKE_QBO_URL}/callback",
-            ),
-        }
+    secret_key = (settings or Settings(database_url=database_url)).secret_key
+    qbo = QboSettings(
+        client_id=fake.client_id,
+        client_secret=fake.client_secret,
+        api_base_url=FAKE_QBO_URL,
+        token_url=f"{FAKE_QBO_URL}/oauth2/v1/tokens/bearer",
+        redirect_uri=f"{FAKE_QBO_URL}/callback",
     )
     engine = create_engine(database_url)
     sessions = create_session_factory(engine)
@@ -76,7 +72,8 @@ async def build_demo_database(
                 business = await connect_realm(
                     sessions=sessions,
                     http=http,
-                    settings=demo_settings,
+                    settings=qbo,
+                    secret_key=secret_key,
                     code=code,
                     realm_id=company.realm_id,
                 )
@@ -86,7 +83,8 @@ async def build_demo_database(
                 [business.id for business in connected if business.id is not None],
                 sessions=sessions,
                 http=http,
-                settings=demo_settings,
+                settings=qbo,
+                secret_key=secret_key,
                 full=True,
                 options=SyncOptions(max_concurrent_businesses=4),
             )

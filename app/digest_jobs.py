@@ -15,20 +15,20 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.settings import Settings
-from domains.digests import queries
-from domains.digests.models import DigestRun
-from resolvers.digest_render import QBO_APP_URL
-from resolvers.digest_runs import DeliveryUnavailable, DigestRequest, create_run
-from resolvers.digest_worker import (
+from app.digest_options import DigestWorkerOptions
+from app.digest_worker import (
     DigestCompute,
     DigestDeliverer,
     DigestWorker,
-    DigestWorkerOptions,
     ProgressListener,
     compute_digest,
     is_finished,
 )
+from app.settings import Settings
+from domains.digests import queries
+from domains.digests.models import DigestRun
+from resolvers.digest_runs import DigestRequest, create_run
+from resolvers.errors import DeliveryUnavailable
 from resolvers.thresholds import Thresholds
 
 logger = logging.getLogger(__name__)
@@ -48,14 +48,15 @@ class DigestJobs:
         *,
         thresholds: Thresholds,
         clock: Callable[[], datetime],
+        qbo_app_url: str,
         options: DigestWorkerOptions | None = None,
         deliver: DigestDeliverer | None = None,
         idle_poll: bool = False,
-        qbo_app_url: str = QBO_APP_URL,
         compute: DigestCompute = compute_digest,
         on_progress: ProgressListener | None = None,
     ) -> None:
         """Args:
+        qbo_app_url: where the stored digests' ``qboUrl`` links point (``settings.qbo.app_url``).
         deliver: the mailer's ``deliver``; ``None`` when SMTP isn't configured.
         idle_poll: look for other processes' runs while idle (PostgreSQL).
         on_progress: told the run's row after every batch (the CLI's progress bar).

@@ -56,7 +56,8 @@ def qbo_routes(settings: Settings) -> list[Route]:
                     business_ids,
                     sessions=resources.sessions,
                     http=resources.http,
-                    settings=settings,
+                    settings=settings.qbo,
+                    secret_key=settings.secret_key,
                     trigger="webhook",
                 )
         except Exception:
@@ -76,7 +77,8 @@ def qbo_routes(settings: Settings) -> list[Route]:
             business = await connect_realm(
                 sessions=resources.sessions,
                 http=resources.http,
-                settings=settings,
+                settings=settings.qbo,
+                secret_key=settings.secret_key,
                 code=code,
                 realm_id=realm_id,
             )
@@ -89,7 +91,8 @@ def qbo_routes(settings: Settings) -> list[Route]:
             [business.id],
             sessions=resources.sessions,
             http=resources.http,
-            settings=settings,
+            settings=settings.qbo,
+            secret_key=settings.secret_key,
         )
         return JSONResponse(
             {"status": "connected", "businessId": business.id, "name": business.name},

@@ -1,18 +1,22 @@
 """Runway's settings, read once from ``RUNWAY_*`` environment variables (and a ``.env`` file).
 
 Built by ``get_settings()`` or passed explicitly (tests build ``Settings(...)``), never at import
-time. Nested groups use ``__`` in variable names: ``RUNWAY_QBO__CLIENT_ID``.
+time. Nested groups use ``__`` in variable names: ``RUNWAY_QBO__CLIENT_ID``. Each group is defined
+beside the code it configures (``sync.settings.QboSettings``, ``resolvers.thresholds.Thresholds``,
+``app.digest_options.DigestWorkerOptions``), so that code never imports this module; here they
+are only composed.
 """
 
 from enum import StrEnum
 from functools import lru_cache
 from typing import Self
 
-from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from resolvers.digest_worker import DigestWorkerOptions
+from app.digest_options import DigestWorkerOptions
 from resolvers.thresholds import Thresholds
+from sync.settings import QboSettings
 
 DEV_SECRET_KEY = "dev-secret-key-change-me"  # noqa: S105  (a known placeholder, refused in prod)
 """Placeholder that is fine on a laptop and refused in production."""
@@ -21,29 +25,6 @@ DEV_SECRET_KEY = "dev-secret-key-change-me"  # noqa: S105  (a known placeholder,
 class Environment(StrEnum):
     DEV = "dev"
     PROD = "prod"
-
-
-class QboSettings(BaseModel):
-    """How to reach QuickBooks Online (defaults point at Intuit's production endpoints)."""
-
-    client_id: str = ""
-    client_secret: SecretStr = SecretStr("")
-    redirect_uri: str = "http://127.0.0.1:8000/qbo/callback"
-    api_base_url: str = "https://quickbooks.api.intuit.com"
-    auth_url: str = "https://appcenter.intuit.com/connect/oauth2"
-    token_url: str = "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer"  # noqa: S105
-    webhook_verifier_token: SecretStr = SecretStr("")
-    minor_version: int = Field(default=75, ge=1)
-    requests_per_minute: int = Field(default=500, ge=1)
-    max_concurrent_per_realm: int = Field(default=10, ge=1)
-    timeout_seconds: float = Field(default=30.0, gt=0)
-    max_concurrent_syncs: int = Field(default=8, ge=1)
-    """Businesses synced at once by one process (each realm is throttled on its own too)."""
-    retry_attempts: int = Field(default=5, ge=1, le=20)
-    backoff_base_seconds: float = Field(default=0.5, gt=0)
-    backoff_max_seconds: float = Field(default=30.0, gt=0)
-    app_url: str = "https://app.qbo.intuit.com"
-    """Where ``qboUrl`` links point (the sandbox is https://app.sandbox.qbo.intuit.com)."""
 
 
 class Settings(BaseSettings):

@@ -26,7 +26,8 @@ def sync_requester(
             business_id,
             sessions=sessions,
             http=http,
-            settings=settings,
+            settings=settings.qbo,
+            secret_key=settings.secret_key,
             full=full,
             trigger="graphql",
         )

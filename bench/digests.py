@@ -21,6 +21,7 @@ from functools import partial
 from sqlalchemy import delete, select
 from sqlmodel import col
 
+from app.digest_worker import compute_digest, rendered_digest
 from bench.capture import capturing, read_with_driver, warm_caches
 from bench.context import BenchContext
 from bench.databases import Connected, Kind, Target, connect
@@ -38,21 +39,22 @@ from bench.timing import (
 from domains.core.models import Business
 from domains.digests import queries
 from domains.digests.models import DigestEmail, DigestRun, DigestRunItem, StoredDigest
-from resolvers.digest_render import QBO_APP_URL
 from resolvers.digest_runs import DigestRequest
-from resolvers.digest_worker import compute_digest, rendered_digest
 from resolvers.loaders import Loaders
 from resolvers.rules.dates import week_start
 from resolvers.thresholds import Thresholds
+from sync.settings import QboSettings
 
 logger = logging.getLogger(__name__)
 
 WEEK = week_start(NOW.date())
 THRESHOLDS = Thresholds()
+QBO_APP_URL = QboSettings().app_url
+"""Where the digests' ``qboUrl`` links point: the settings' default."""
 STAGES = (
     *READ_STAGES,
     ("resolvers/rules/forecast.py", "forecast_cash"),
-    ("resolvers/digest_render/snapshot.py", "digest_snapshot"),
+    ("schema/digest_snapshot.py", "digest_snapshot"),
     ("resolvers/digest_render/render.py", "render_digest"),
     ("domains/sqltypes.py", "dumps_json"),
 )
@@ -106,7 +108,9 @@ async def bulk(database: Connected, ids: Sequence[int]) -> DigestRun:
     """``generateDigests(businessIds: ids, force: true, wait: true)`` minus the GraphQL layer."""
     from app.digest_jobs import DigestJobs  # the worker is young: import where it is used
 
-    jobs = DigestJobs(database.sessions, thresholds=THRESHOLDS, clock=lambda: NOW)
+    jobs = DigestJobs(
+        database.sessions, thresholds=THRESHOLDS, clock=lambda: NOW, qbo_app_url=QBO_APP_URL
+    )
     run = await jobs.request(
         DigestRequest(
             business_ids=tuple(ids),

@@ -21,7 +21,7 @@ from pydantic import SecretStr
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.migrations import upgrade_database_async
-from app.settings import QboSettings, Settings
+from app.settings import Settings
 from bench.context import BenchContext
 from bench.databases import Connected, Kind, connect
 from bench.fixtures import business_values, mapped_pages
@@ -36,6 +36,7 @@ from sync.engine import SyncOptions, SyncOutcome, sync_businesses
 from sync.fakeqbo.generator import CompanySize, GeneratedCompany, generate_company
 from sync.fakeqbo.server import FakeQbo, create_fake_qbo_app
 from sync.mapping import MappedBatch, upsert_batch
+from sync.settings import QboSettings
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +122,8 @@ class SyncBench:
             list(self.business_ids.values()),
             sessions=self.database.sessions,
             http=self.http,
-            settings=self.settings,
+            settings=self.settings.qbo,
+            secret_key=self.settings.secret_key,
             full=full,
             options=SyncOptions(
                 max_concurrent_businesses=self.settings.qbo.max_concurrent_syncs, retry=RETRY
@@ -151,7 +153,8 @@ async def with_sync_bench(
             business = await connect_realm(
                 sessions=database.sessions,
                 http=http,
-                settings=settings,
+                settings=settings.qbo,
+                secret_key=settings.secret_key,
                 code=code,
                 realm_id=company.realm_id,
                 retry=RETRY,

@@ -1,6 +1,6 @@
 """Digest runs as the schema and the CLI see them: asking for one, its progress, stored digests.
 
-The work itself is ``resolvers.digest_worker``'s. Here: which businesses and which week a request
+The work itself is ``app.digest_worker``'s. Here: which businesses and which week a request
 means, creating the run, and the paginated reads (a run's items, a business's stored digests)
 through loaders, so listing the digests of many businesses costs one statement.
 """
@@ -16,10 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from domains.digests import queries
 from domains.digests.models import DigestRun, DigestRunItem, StoredDigest
 from domains.row_loaders import RowsByBusiness, RowsById
-from resolvers.errors import DeliveryUnavailable as DeliveryUnavailable
-from resolvers.errors import InvalidDigestRequest as InvalidDigestRequest
-from resolvers.errors import InvalidPageRequest
-from resolvers.errors import UnknownBusinesses as UnknownBusinesses
+from resolvers.errors import InvalidDigestRequest, InvalidPageRequest, UnknownBusinesses
 from resolvers.loaders import Loaders
 from resolvers.pagination import (
     Page,

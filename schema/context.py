@@ -33,7 +33,7 @@ class Context:
     sessions: async_sessionmaker[AsyncSession]
     caller: Caller | None
     thresholds: Thresholds = field(default_factory=Thresholds)
-    qbo_app_url: str = "https://app.qbo.intuit.com"
+    qbo_app_url: str = field(kw_only=True)
     clock: Callable[[], datetime] = utc_now
     auth_problem: str | None = None
     request_sync: SyncRequester | None = None

@@ -18,11 +18,13 @@ import domains  # noqa: F401  (registers every table)
 from app.db import create_engine, create_session_factory
 from resolvers.clock import business_today
 from resolvers.digest import digest
-from resolvers.digest_render import RenderedDigest, digest_snapshot, render_digest
+from resolvers.digest_render import RenderedDigest, render_digest
 from resolvers.loaders import Loaders
 from resolvers.thresholds import Thresholds
+from schema.digest_snapshot import digest_snapshot
 from sync.fakeqbo.generator import CompanySize, generate_company
 from sync.fakeqbo.landing import land_company
+from sync.settings import QboSettings
 
 OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "example-digest.html"
 NOW = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
@@ -52,7 +54,7 @@ async def example_digest(workdir: Path) -> RenderedDigest:
             now=NOW,
             thresholds=Thresholds(),
         )
-        return render_digest(digest_snapshot(result))
+        return render_digest(digest_snapshot(result, app_url=QboSettings().app_url))
     finally:
         await engine.dispose()
 

@@ -21,9 +21,9 @@ import httpx
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 from tenacity.wait import wait_random_exponential
 
-from app.settings import QboSettings
 from sync.errors import QboAuthError, QboConnectionError, QboResponseError, QboThrottled
 from sync.mapping import parse_qbo_json
+from sync.settings import QboSettings
 from sync.throttle import Throttle
 
 logger = logging.getLogger(__name__)

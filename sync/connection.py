@@ -11,12 +11,12 @@ from typing import Any
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.settings import Settings
 from domains.core import queries as core_queries
 from domains.core.models import Business
 from sync.client import QboClient, RetryPolicy
 from sync.mapping import map_company_info
 from sync.oauth import BearerToken, TokenCipher, exchange_code, store_tokens
+from sync.settings import QboSettings, SecretKey
 from sync.throttle import Throttle, shared_throttle
 
 
@@ -34,7 +34,8 @@ async def connect_realm(
     *,
     sessions: async_sessionmaker[AsyncSession],
     http: httpx.AsyncClient,
-    settings: Settings,
+    settings: QboSettings,
+    secret_key: SecretKey,
     code: str,
     realm_id: str,
     throttle: Throttle | None = None,
@@ -43,17 +44,17 @@ async def connect_realm(
     """Exchange ``code``, read the company, and store it with its encrypted tokens (committed).
 
     A realm already known is reconnected: its tokens are replaced and its status cleared, and its
-    mirror and cursors are kept.
+    mirror and cursors are kept. The tokens are encrypted with ``secret_key``.
     """
-    tokens = await exchange_code(http, settings.qbo, code=code, retry=retry)
+    tokens = await exchange_code(http, settings, code=code, retry=retry)
     client = QboClient(
         http,
         realm_id=realm_id,
-        settings=settings.qbo,
+        settings=settings,
         throttle=throttle
         or shared_throttle(
-            requests_per_minute=settings.qbo.requests_per_minute,
-            max_concurrent=settings.qbo.max_concurrent_per_realm,
+            requests_per_minute=settings.requests_per_minute,
+            max_concurrent=settings.max_concurrent_per_realm,
         ),
         auth=BearerToken(tokens.access_token),
         retry=retry,
@@ -61,7 +62,7 @@ async def connect_realm(
     values, _ = await company_values(client)
     async with sessions.begin() as session:
         business = await core_queries.upsert_business(session, realm_id=realm_id, values=values)
-        store_tokens(business, tokens, TokenCipher.from_settings(settings))
+        store_tokens(business, tokens, TokenCipher(secret_key))
         business.connection_status = "connected"
         business.last_sync_error = None
         business.last_sync_error_at = None

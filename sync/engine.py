@@ -21,7 +21,6 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
-from app.settings import Settings
 from domains.core.models import Business, SyncRun
 from sync.cdc import CursorExpired, cursor_usable, incremental_sync
 from sync.client import QboClient, RetryPolicy
@@ -30,6 +29,7 @@ from sync.errors import SyncError
 from sync.locks import named_lock
 from sync.oauth import QboAuth, RealmTokens
 from sync.paging import full_sync
+from sync.settings import QboSettings, SecretKey
 from sync.throttle import Throttle, shared_throttle
 from sync.writer import MirrorWriter, ProgressCallback
 
@@ -60,15 +60,14 @@ class SyncOptions:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "SyncOptions":
+    def from_settings(cls, settings: QboSettings) -> "SyncOptions":
         """The pacing an operator configured (``RUNWAY_QBO__*``)."""
-        qbo = settings.qbo
         return cls(
-            max_concurrent_businesses=qbo.max_concurrent_syncs,
+            max_concurrent_businesses=settings.max_concurrent_syncs,
             retry=RetryPolicy(
-                attempts=qbo.retry_attempts,
-                backoff_base=qbo.backoff_base_seconds,
-                backoff_max=qbo.backoff_max_seconds,
+                attempts=settings.retry_attempts,
+                backoff_base=settings.backoff_base_seconds,
+                backoff_max=settings.backoff_max_seconds,
             ),
         )
 
@@ -111,7 +110,8 @@ async def sync_businesses(
     *,
     sessions: async_sessionmaker[AsyncSession],
     http: httpx.AsyncClient,
-    settings: Settings,
+    settings: QboSettings,
+    secret_key: SecretKey,
     full: bool = False,
     trigger: Trigger = "manual",
     options: SyncOptions | None = None,
@@ -120,7 +120,8 @@ async def sync_businesses(
 ) -> list[SyncOutcome]:
     """Sync ``business_ids`` (None: every connected business) concurrently, within a bound.
 
-    One outcome per business, in order; a failing business is one failed outcome.
+    One outcome per business, in order; a failing business is one failed outcome. ``secret_key``
+    decrypts the stored tokens (and encrypts the rotated ones).
     """
     options = options or SyncOptions.from_settings(settings)
     if business_ids is None:
@@ -135,6 +136,7 @@ async def sync_businesses(
                     sessions=sessions,
                     http=http,
                     settings=settings,
+                    secret_key=secret_key,
                     full=full,
                     trigger=trigger,
                     options=options,
@@ -166,7 +168,8 @@ async def sync_business(
     *,
     sessions: async_sessionmaker[AsyncSession],
     http: httpx.AsyncClient,
-    settings: Settings,
+    settings: QboSettings,
+    secret_key: SecretKey,
     full: bool = False,
     trigger: Trigger = "manual",
     options: SyncOptions | None = None,
@@ -185,15 +188,17 @@ async def sync_business(
     """
     options = options or SyncOptions.from_settings(settings)
     throttle = throttle or shared_throttle(
-        requests_per_minute=settings.qbo.requests_per_minute,
-        max_concurrent=settings.qbo.max_concurrent_per_realm,
+        requests_per_minute=settings.requests_per_minute,
+        max_concurrent=settings.max_concurrent_per_realm,
     )
     async with named_lock("sync", str(business_id)):
         async with sessions() as session:
             business = await session.get(Business, business_id)
         if business is None:
             return SyncOutcome.unrecorded(business_id, f"business {business_id} does not exist")
-        run = _BusinessRun(business, sessions, http, settings, options, throttle, on_progress, now)
+        run = _BusinessRun(
+            business, sessions, http, settings, secret_key, options, throttle, on_progress, now
+        )
         return await run.execute(full=full, trigger=trigger, on_started=on_started)
 
 
@@ -205,7 +210,8 @@ class _BusinessRun:
         business: Business,
         sessions: async_sessionmaker[AsyncSession],
         http: httpx.AsyncClient,
-        settings: Settings,
+        settings: QboSettings,
+        secret_key: SecretKey,
         options: SyncOptions,
         throttle: Throttle,
         on_progress: ProgressCallback | None,
@@ -223,13 +229,14 @@ class _BusinessRun:
             sessions=sessions,
             http=http,
             settings=settings,
+            secret_key=secret_key,
             retry=options.retry,
             now=now,
         )
         self.client = QboClient(
             http,
             realm_id=business.realm_id,
-            settings=settings.qbo,
+            settings=settings,
             throttle=throttle,
             auth=QboAuth(tokens),
             retry=options.retry,

@@ -10,7 +10,7 @@ refreshing again. The rotated pair is committed before the new access token is u
 never leaves the only valid refresh token in memory. ``invalid_grant`` means the user must
 reconnect: the business is marked ``needs_reconnect`` with the error, and ``QboAuthError`` raised.
 
-Tokens are Fernet-encrypted with a key derived from ``settings.secret_key``, never logged (only
+Tokens are Fernet-encrypted with a key derived from the application's secret key, never logged (only
 their absence or the OAuth error code is), and ``TokenSet`` keeps them out of its ``repr``.
 """
 
@@ -27,15 +27,16 @@ from urllib.parse import urlencode
 
 import httpx
 from cryptography.fernet import Fernet, InvalidToken
+from pydantic import SecretStr
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
-from app.settings import QboSettings, Settings
 from domains.core.models import Business
 from sync.client import RetryPolicy
 from sync.errors import QboAuthError, QboConnectionError, QboResponseError
 from sync.locks import named_lock
+from sync.settings import QboSettings, SecretKey
 
 logger = logging.getLogger(__name__)
 
@@ -55,15 +56,13 @@ def _utc_now() -> datetime:
 class TokenCipher:
     """Fernet encryption of tokens at rest, keyed from the application's secret key."""
 
-    def __init__(self, secret_key: str) -> None:
+    def __init__(self, secret_key: SecretKey) -> None:
+        if isinstance(secret_key, SecretStr):
+            secret_key = secret_key.get_secret_value()
         # Fernet wants 32 url-safe base64 bytes; a SHA-256 of the secret (with a purpose label,
         # so the same secret signs OAuth states with a different key) gives exactly that.
         digest = hashlib.sha256(b"runway qbo tokens\0" + secret_key.encode()).digest()
         self._fernet = Fernet(base64.urlsafe_b64encode(digest))
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> "TokenCipher":
-        return cls(settings.secret_key.get_secret_value())
 
     def encrypt(self, token: str) -> str:
         return self._fernet.encrypt(token.encode()).decode()
@@ -193,16 +192,16 @@ def verify_state(secret_key: str, state: str, *, now: datetime | None = None) ->
     return timedelta(0) <= age <= STATE_MAX_AGE
 
 
-def authorize_url(settings: Settings, *, state: str) -> str:
+def authorize_url(settings: QboSettings, *, state: str) -> str:
     """Where to send a user to connect a QBO company to Runway."""
     query = {
-        "client_id": settings.qbo.client_id,
+        "client_id": settings.client_id,
         "scope": SCOPE,
-        "redirect_uri": settings.qbo.redirect_uri,
+        "redirect_uri": settings.redirect_uri,
         "response_type": "code",
         "state": state,
     }
-    return f"{settings.qbo.auth_url}?{urlencode(query)}"
+    return f"{settings.auth_url}?{urlencode(query)}"
 
 
 # -- the per-realm token holder and its httpx.Auth ----------------------------------------------
@@ -218,16 +217,21 @@ class RealmTokens:
         realm_id: str,
         sessions: async_sessionmaker[AsyncSession],
         http: httpx.AsyncClient,
-        settings: Settings,
+        settings: QboSettings,
+        secret_key: SecretKey,
         retry: RetryPolicy | None = None,
         now: Now = _utc_now,
     ) -> None:
+        """Args:
+        settings: the token endpoint and the app's credentials.
+        secret_key: the key the stored tokens are encrypted with (``RUNWAY_SECRET_KEY``).
+        """
         self.business_id = business_id
         self.realm_id = realm_id
         self._sessions = sessions
         self._http = http
         self._settings = settings
-        self._cipher = TokenCipher.from_settings(settings)
+        self._cipher = TokenCipher(secret_key)
         self._retry = retry
         self._now = now
         self._access: str | None = None
@@ -298,7 +302,7 @@ class RealmTokens:
                 "refresh_token": self._cipher.decrypt(stored_refresh),
             }
             tokens = await request_tokens(
-                self._http, self._settings.qbo, form, retry=self._retry, now=self._now
+                self._http, self._settings, form, retry=self._retry, now=self._now
             )
             store_tokens(business, tokens, self._cipher)
         # Committed: the rotated refresh token is safe on disk before the access token is used.

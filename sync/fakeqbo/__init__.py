@@ -1,7 +1,6 @@
 """A fake QuickBooks Online: deterministic generated companies with realistic, recorded flaws."""
 
 from sync.fakeqbo.generator import (
-    ENTITY_NAMES,
     FLAW_RATES,
     CompanySize,
     GeneratedCompany,
@@ -10,7 +9,6 @@ from sync.fakeqbo.generator import (
 )
 
 __all__ = [
-    "ENTITY_NAMES",
     "FLAW_RATES",
     "CompanySize",
     "GeneratedCompany",

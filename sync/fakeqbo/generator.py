@@ -16,11 +16,11 @@ from sync.fakeqbo.book import Book
 from sync.fakeqbo.flaws import FLAW_RATES, inject_bill_flaws, inject_invoice_flaws, plan_layout
 from sync.fakeqbo.names import NamePicker, company_name, email, slug
 from sync.fakeqbo.parties import add_customers, add_vendors
-from sync.fakeqbo.render import ENTITY_NAMES, render_books
+from sync.fakeqbo.render import render_books
 from sync.fakeqbo.shapes import NET_30, JsonObject, chart_of_accounts, qbo_object
+from sync.mapping import ENTITY_ORDER
 
 __all__ = [
-    "ENTITY_NAMES",
     "FLAW_RATES",
     "CompanySize",
     "GeneratedCompany",
@@ -84,7 +84,7 @@ class GeneratedCompany:
     timezone: str
     company_info: dict[str, Any]
     entities: dict[str, list[dict[str, Any]]]
-    """QBO objects per entity name, keys exactly ``ENTITY_NAMES``, each list in Id order."""
+    """QBO objects per entity name, keys exactly ``ENTITY_ORDER``, each list in Id order."""
     flaws: dict[str, list[tuple[str, str]]]
     """Hygiene code -> every (entity name, Id) made to trip it; a key for every code."""
 
@@ -256,7 +256,7 @@ def generate_company(
     entities, marks = render_books(
         book, runway_tenths=_runway_tenths(rng), idle_cash_cents=idle_cash, setup=setup
     )
-    order = {entity: position for position, entity in enumerate(ENTITY_NAMES)}
+    order = {entity: position for position, entity in enumerate(ENTITY_ORDER)}
     flaws: dict[str, list[tuple[str, str]]] = {code: [] for code in FLAW_RATES}
     for code, entity, qbo_id in sorted(marks, key=lambda m: (order[m[1]], int(m[2]))):
         flaws[code].append((entity, qbo_id))

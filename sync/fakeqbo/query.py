@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sync.fakeqbo.state import ENTITIES, NAME_LISTS, FakeQbo, StoredObject, parse_timestamp
+from sync.fakeqbo.state import NAME_LISTS, FakeQbo, StoredObject, parse_timestamp
+from sync.mapping import ENTITY_ORDER
 
 MAX_RESULTS = 1000
 DEFAULT_MAX_RESULTS = 100  # what QBO returns when a query names no MAXRESULTS
 CDC_MAX_OBJECTS = 1000
 CDC_LOOKBACK = timedelta(days=30)
-_ENTITY_NAMES = {entity.lower(): entity for entity in ENTITIES}
+_ENTITY_NAMES = {entity.lower(): entity for entity in ENTITY_ORDER}
 
 
 class QueryError(Exception):

@@ -18,19 +18,7 @@ from sync.fakeqbo.shapes import (
     term_objects,
     usd,
 )
-
-ENTITY_NAMES: tuple[str, ...] = (
-    "Term",
-    "Account",
-    "Vendor",
-    "Customer",
-    "Bill",
-    "Invoice",
-    "BillPayment",
-    "Payment",
-    "Purchase",
-)
-"""Entity names in dependency order: a later entity only refers to earlier ones."""
+from sync.mapping import ENTITY_ORDER
 
 _BURN_WINDOW_DAYS = 91  # the digest's trailing 13 weeks
 
@@ -154,7 +142,8 @@ def _bank_balances(book: Book, runway_tenths: int, idle_cash_cents: int) -> list
 def render_books(
     book: Book, *, runway_tenths: int, idle_cash_cents: int, setup: Stamp
 ) -> tuple[dict[str, list[JsonObject]], list[tuple[str, str, str]]]:
-    """Every entity list in ``ENTITY_NAMES`` order, and the flaw marks as (code, entity, Id)."""
+    """Every entity list in ``ENTITY_ORDER`` (dependency) order, and the flaw marks as (code,
+    entity, Id)."""
     rng, as_of = book.rng, book.as_of
     _number(book.bills)
     _number(book.invoices)
@@ -168,7 +157,7 @@ def render_books(
     book.payments = _customer_payments(book)
     _number(book.bill_payments)
     _number(book.payments)
-    entities: dict[str, list[JsonObject]] = {name: [] for name in ENTITY_NAMES}
+    entities: dict[str, list[JsonObject]] = {name: [] for name in ENTITY_ORDER}
     entities["BillPayment"] = _render(rng, as_of, book.bill_payments)
     entities["Payment"] = _render(rng, as_of, book.payments)
     entities["Bill"] = _render(rng, as_of, book.bills)

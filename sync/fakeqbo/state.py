@@ -16,11 +16,9 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sync.fakeqbo.faults import Fault, FaultQueue
+from sync.mapping import ENTITY_ORDER
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
-ENTITIES = (
-    "Term", "Account", "Vendor", "Customer", "Bill", "Invoice", "BillPayment", "Payment", "Purchase"
-)  # fmt: skip
 # QBO never deletes these, it only makes them inactive, and hides inactive ones from plain queries.
 NAME_LISTS = frozenset({"Term", "Account", "Vendor", "Customer"})
 REFRESH_TOKEN_LIFETIME = timedelta(seconds=8_726_400)  # Intuit's x_refresh_token_expires_in
@@ -123,7 +121,7 @@ class FakeRealm:
         self.home_currency = company.home_currency
         self.company_info: dict[str, Any] = {"CompanyName": company.name, **company.company_info}
         self.faults = FaultQueue()
-        self._objects: dict[str, dict[str, StoredObject]] = {entity: {} for entity in ENTITIES}
+        self._objects: dict[str, dict[str, StoredObject]] = {entity: {} for entity in ENTITY_ORDER}
         # Sorted views per (entity, order), dropped on every change of the entity: a full sync
         # pages the same unchanged list many times, and re-sorting it per page dominated.
         self._views: dict[tuple[str, str], list[StoredObject]] = {}

@@ -31,7 +31,8 @@ ENTITY_ORDER: tuple[str, ...] = (
     "Payment",
     "Purchase",
 )
-"""Referenced entities before the ones that reference them, so a sync reads as consistent early."""
+"""Referenced entities before the ones that reference them, so a sync reads as consistent early.
+The fake QBO generates its companies in this order too (``sync.fakeqbo.render``)."""
 
 
 @dataclass(frozen=True)

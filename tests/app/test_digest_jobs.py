@@ -10,14 +10,16 @@ from collections import Counter
 from typing import Any
 
 from app.digest_jobs import DigestJobs
+from app.digest_options import DigestWorkerOptions
+from app.digest_worker import compute_digest
 from domains.digests.queries import ITEM_DONE, ITEM_PENDING
 from resolvers.digest import Digest
 from resolvers.digest_runs import DigestRequest
-from resolvers.digest_worker import DigestWorkerOptions, compute_digest
 from resolvers.loaders import Loaders
 from resolvers.thresholds import Thresholds
+from sync.settings import QboSettings
+from tests.app.test_digest_worker import HOLD_TIMEOUT, NOW, WEEK, items_of, load_businesses
 from tests.conftest import Database
-from tests.resolvers.test_digest_runs import HOLD_TIMEOUT, NOW, WEEK, items_of, load_businesses
 
 
 async def test_stopping_finishes_the_batch_in_flight_and_claims_no_more(
@@ -38,6 +40,7 @@ async def test_stopping_finishes_the_batch_in_flight_and_claims_no_more(
         database.sessions,
         thresholds=Thresholds(),
         clock=lambda: NOW,
+        qbo_app_url=QboSettings().app_url,
         options=DigestWorkerOptions(batch_size=1, concurrency=1),
         compute=compute,
     )
@@ -60,6 +63,7 @@ async def test_a_stopped_worker_starts_again_and_finishes_the_run(database: Data
         database.sessions,
         thresholds=Thresholds(),
         clock=lambda: NOW,
+        qbo_app_url=QboSettings().app_url,
         options=DigestWorkerOptions(batch_size=1, concurrency=1),
     )
     await jobs.start()

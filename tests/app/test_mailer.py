@@ -33,10 +33,12 @@ from domains.core.models import Business
 from domains.digests.models import DigestEmail, StoredDigest
 from resolvers.clock import business_today
 from resolvers.digest import digest
-from resolvers.digest_render import digest_snapshot, render_digest
+from resolvers.digest_render import render_digest
 from resolvers.loaders import Loaders
 from resolvers.thresholds import Thresholds
+from schema.digest_snapshot import digest_snapshot
 from sync.fakeqbo.generator import CompanySize, generate_company
+from sync.settings import QboSettings
 from tests.conftest import Database
 from tests.schema import conftest as schema_fixtures
 from tests.schema.conftest import NOW, LoadCompanies
@@ -134,7 +136,7 @@ async def store_digests(
             now=NOW,
             thresholds=Thresholds(),
         )
-        snapshot = digest_snapshot(result)
+        snapshot = digest_snapshot(result, app_url=QboSettings().app_url)
         if not without_email:
             snapshot["recipients"].append(ADVISOR)  # an advisor who follows the business
         rendered = render_digest(snapshot)

@@ -286,7 +286,7 @@ async def run_load_test(database: Database) -> None:
             load.inject(failing_realm, DELIBERATE)
             for realm_id in bench.realms:
                 load.inject(realm_id, FIRST_WAVE)
-            options = SyncOptions.from_settings(bench.settings)
+            options = SyncOptions.from_settings(bench.settings.qbo)
             fast_retry = RetryPolicy(attempts=ATTEMPTS, backoff_base=0.01, backoff_max=0.05)
             assert options.retry == fast_retry
             sync_all = asyncio.create_task(bench.sync_all(options=options))

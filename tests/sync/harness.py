@@ -21,7 +21,7 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 from starlette.types import ASGIApp
 
-from app.settings import QboSettings, Settings
+from app.settings import Settings
 from domains.core.models import Business
 from sync.client import RetryPolicy
 from sync.connection import connect_realm
@@ -30,6 +30,7 @@ from sync.fakeqbo import CompanySize, GeneratedCompany, generate_companies
 from sync.fakeqbo.server import FakeQbo, create_fake_qbo_app
 from sync.mapping import ENTITY_ORDER, map_objects
 from sync.mapping.entities import ENTITIES
+from sync.settings import QboSettings
 from tests.conftest import Database
 
 FAKE_URL = "http://fakeqbo.test"
@@ -106,7 +107,8 @@ class Bench:
         business = await connect_realm(
             sessions=self.database.sessions,
             http=self.http,
-            settings=self.settings,
+            settings=self.settings.qbo,
+            secret_key=self.settings.secret_key,
             code=code,
             realm_id=realm_id,
             retry=FAST_RETRY,
@@ -124,7 +126,8 @@ class Bench:
             self.business_ids[realm_id],
             sessions=self.database.sessions,
             http=self.http,
-            settings=self.settings,
+            settings=self.settings.qbo,
+            secret_key=self.settings.secret_key,
             **kwargs,
         )
 
@@ -134,7 +137,8 @@ class Bench:
             [self.business_ids[realm_id] for realm_id in self.realms],
             sessions=self.database.sessions,
             http=self.http,
-            settings=self.settings,
+            settings=self.settings.qbo,
+            secret_key=self.settings.secret_key,
             **kwargs,
         )
 

@@ -13,10 +13,10 @@ from email.utils import format_datetime
 import httpx
 import pytest
 
-from app.settings import QboSettings
 from sync.client import QboClient, RetryPolicy, describe_fault, retry_after, server_time
 from sync.errors import QboAuthError, QboConnectionError, QboResponseError, QboThrottled
 from sync.fakeqbo.faults import THROTTLE_XML
+from sync.settings import QboSettings
 from sync.throttle import Throttle
 
 REALM = "9130000000000001"

@@ -319,7 +319,8 @@ async def test_an_unknown_business_is_one_failed_outcome_among_others(bench: Ben
         [999_999, bench.business_ids[realm_id]],
         sessions=bench.database.sessions,
         http=bench.http,
-        settings=bench.settings,
+        settings=bench.settings.qbo,
+        secret_key=bench.settings.secret_key,
         options=SyncOptions(retry=FAST_RETRY),
     )
     assert [(o.status, o.run_id is None) for o in outcomes] == [

@@ -17,13 +17,13 @@ from typing import Any
 import pytest
 
 from sync.fakeqbo import (
-    ENTITY_NAMES,
     FLAW_RATES,
     CompanySize,
     GeneratedCompany,
     generate_companies,
     generate_company,
 )
+from sync.mapping import ENTITY_ORDER
 
 AS_OF = date(2026, 11, 20)
 SIZES = {"small": CompanySize.small(), "realistic": CompanySize.realistic()}
@@ -211,7 +211,7 @@ def test_company_identity_fields() -> None:
 def test_volumes_follow_company_size(size_name: str) -> None:
     size = SIZES[size_name]
     entities = company(size=size_name).entities
-    assert tuple(entities) == ENTITY_NAMES
+    assert tuple(entities) == ENTITY_ORDER
     assert len(entities["Vendor"]) == size.vendors
     assert len(entities["Customer"]) == size.customers
     assert len(entities["Bill"]) == size.bills
@@ -288,7 +288,7 @@ def test_line_amounts_sum_to_totals() -> None:
             assert detail["Qty"] * detail["UnitPrice"] == line["Amount"]
 
 
-@pytest.mark.parametrize("entity", ENTITY_NAMES)
+@pytest.mark.parametrize("entity", ENTITY_ORDER)
 def test_ids_are_unique_numeric_and_rise_with_creation(entity: str) -> None:
     objects = company(seed=9).entities[entity]
     ids = [int(obj["Id"]) for obj in objects]
@@ -306,7 +306,7 @@ def test_ids_are_unique_numeric_and_rise_with_creation(entity: str) -> None:
 
 def test_timestamps_are_pacific_and_never_after_as_of() -> None:
     generated = company(seed=10)
-    for entity in ENTITY_NAMES:
+    for entity in ENTITY_ORDER:
         for obj in generated.entities[entity]:
             created, updated = obj["MetaData"]["CreateTime"], obj["MetaData"]["LastUpdatedTime"]
             for stamp in (created, updated):

@@ -10,7 +10,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import select, text
 
-from app.settings import Settings
 from domains.core.models import Business, SyncRun
 from sync.client import QboClient
 from sync.errors import QboAuthError
@@ -23,6 +22,7 @@ from sync.oauth import (
     sign_state,
     verify_state,
 )
+from sync.settings import QboSettings
 from sync.throttle import Throttle
 from tests.conftest import Database
 from tests.sync.harness import FAST_RETRY, SECRET_KEY, Bench, qbo_bench
@@ -43,7 +43,8 @@ def tokens_for(bench: Bench) -> RealmTokens:
         realm_id=realm_id,
         sessions=bench.database.sessions,
         http=bench.http,
-        settings=bench.settings,
+        settings=bench.settings.qbo,
+        secret_key=bench.settings.secret_key,
         retry=FAST_RETRY,
     )
 
@@ -91,14 +92,14 @@ def test_state_is_signed_and_expires() -> None:
 
 
 def test_the_authorize_url_asks_for_accounting_with_a_signed_state() -> None:
-    settings = Settings(_env_file=None, qbo={"client_id": "app-123"})  # type: ignore[call-arg]
+    settings = QboSettings(client_id="app-123")
     url = authorize_url(settings, state="the-state")
     parts = urlsplit(url)
-    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == settings.qbo.auth_url
+    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == settings.auth_url
     assert parse_qs(parts.query) == {
         "client_id": ["app-123"],
         "scope": ["com.intuit.quickbooks.accounting"],
-        "redirect_uri": [settings.qbo.redirect_uri],
+        "redirect_uri": [settings.redirect_uri],
         "response_type": ["code"],
         "state": ["the-state"],
     }

@@ -20,17 +20,19 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from app.db import create_engine, create_session_factory
+from app.digest_options import DigestWorkerOptions
+from app.digest_worker import DigestWorker, compute_digest
 from domains.ap.models import Bill
 from domains.core.models import Business
 from domains.digests import claims, queries
 from domains.digests.models import DigestRun, DigestRunItem, StoredDigest
 from resolvers.digest import Digest
 from resolvers.digest_runs import DigestRequest, create_run
-from resolvers.digest_worker import DigestWorker, DigestWorkerOptions, compute_digest
 from resolvers.loaders import Loaders
 from resolvers.thresholds import Thresholds
 from sync.fakeqbo.generator import CompanySize, generate_companies
 from sync.fakeqbo.landing import land_company
+from sync.settings import QboSettings
 from tests.conftest import Database
 from tests.schema.test_statement_counts import counting_statements
 
@@ -74,6 +76,7 @@ def make_worker(
         database.sessions,
         thresholds=Thresholds(),
         clock=clock,
+        qbo_app_url=QboSettings().app_url,
         options=DigestWorkerOptions(batch_size=batch_size, concurrency=concurrency),
         **kwargs,
     )
@@ -207,7 +210,7 @@ async def test_a_business_whose_rules_raise_is_recorded_failed_and_the_others_go
     await insert_unpayable_bill(database, broken)
     run = await new_run(database, ids)
 
-    with caplog.at_level(logging.ERROR, logger="resolvers.digest_worker"):
+    with caplog.at_level(logging.ERROR, logger="app.digest_worker"):
         finished = await make_worker(database).work_run(run.id or 0)
 
     assert finished is not None
@@ -346,6 +349,7 @@ async def test_an_item_whose_worker_keeps_dying_is_given_up(database: Database) 
         database.sessions,
         thresholds=Thresholds(),
         clock=lambda: later,
+        qbo_app_url=QboSettings().app_url,
         options=DigestWorkerOptions(max_attempts=1),
     )
 
@@ -386,6 +390,7 @@ async def test_two_workers_on_postgresql_never_process_a_business_twice(
         create_session_factory(other_engine),
         thresholds=Thresholds(),
         clock=lambda: NOW,
+        qbo_app_url=QboSettings().app_url,
         options=DigestWorkerOptions(batch_size=2, concurrency=2),
         compute=b,
         owner="b",

@@ -18,17 +18,18 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.digest_options import DigestWorkerOptions
 from domains.core.models import Business
 from domains.digests import claims, queries
 from domains.digests.models import DigestRun
 from resolvers.clock import business_today
 from resolvers.digest import Digest, digest
-from resolvers.digest_render import QBO_APP_URL, digest_snapshot, render_digest
+from resolvers.digest_render import render_digest
 from resolvers.loaders import Loaders
 from resolvers.thresholds import Thresholds
+from schema.digest_snapshot import digest_snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -55,29 +56,6 @@ def rendered_digest(
         html=rendered.html,
         text=rendered.text,
     )
-
-
-class DigestWorkerOptions(BaseModel):
-    """How a process works digest runs (meant to be embedded in ``Settings`` as ``digests``)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    batch_size: int = Field(default=50, ge=1, le=500)
-    """Businesses per batch: one loader set, so one statement per entity type, per batch."""
-    concurrency: int = Field(default=2, ge=1, le=16)
-    """Batches one process works at once (each holds a database connection while it loads)."""
-    lease_seconds: float = Field(default=60.0, gt=0)
-    """How long a claim holds without a heartbeat: the delay before a dead worker's items are
-    taken over. Renewed every third of it while the batch runs."""
-    max_attempts: int = Field(default=3, ge=1)
-    """Claims whose lease ran out before an item is given up as failed (a poison business)."""
-    idle_poll_seconds: float = Field(default=60.0, gt=0)
-    """PostgreSQL only: how often an idle server looks for runs other processes started or left."""
-    wait_timeout_seconds: float = Field(default=300.0, gt=0)
-    """Longest a ``wait: true`` request waits before it returns the run as it stands."""
-    stop_grace_seconds: float = Field(default=30.0, gt=0)
-    """At shutdown, how long the batches in flight may take to finish before they are cancelled
-    (their items then go back to pending for the next worker)."""
 
 
 class DigestCompute(Protocol):
@@ -144,19 +122,19 @@ class DigestWorker:
         *,
         thresholds: Thresholds,
         clock: Callable[[], datetime],
+        qbo_app_url: str,
         options: DigestWorkerOptions | None = None,
         owner: str | None = None,
         compute: DigestCompute = compute_digest,
         deliver: DigestDeliverer | None = None,
         on_progress: ProgressListener | None = None,
-        qbo_app_url: str = QBO_APP_URL,
     ) -> None:
         """Args:
         clock: "now" for leases and for the digests (tests pin it, as the app's views do).
+        qbo_app_url: where the snapshot's ``qboUrl`` links point (``settings.qbo.app_url``).
         owner: the lease owner; unique per worker unless a test wants to name it.
         compute: the orchestrator call (a seam for tests that need a business to fail).
         deliver: the mailer's ``deliver``, when this process can send e-mail.
-        qbo_app_url: where the snapshot's ``qboUrl`` links point.
         """
         self.sessions = sessions
         self.qbo_app_url = qbo_app_url
