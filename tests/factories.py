@@ -1,7 +1,7 @@
 """Small factories for test data: one place that knows how to make a valid row."""
 
 import itertools
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -16,6 +16,8 @@ from domains.banking.models import Account, Purchase
 from domains.core import queries as core_queries
 from domains.core.models import Business, Term
 from domains.decisions.models import BillDecision
+from sync.fakeqbo.generator import GeneratedCompany
+from sync.fakeqbo.landing import land_company
 
 _realm_numbers = itertools.count(9_130_000_000_000_001)
 
@@ -44,6 +46,22 @@ async def make_business(sessions: async_sessionmaker[AsyncSession], **values: An
     values.setdefault("name", f"Business {realm_id[-4:]}")
     async with sessions.begin() as session:
         return await core_queries.upsert_business(session, realm_id=realm_id, values=values)
+
+
+async def land_companies(
+    sessions: async_sessionmaker[AsyncSession],
+    companies: Sequence[GeneratedCompany],
+    *,
+    synced_at: datetime,
+) -> list[int]:
+    """Land generated (or hand-built) QBO companies through the real mapper; their business ids."""
+    ids = []
+    for company in companies:
+        async with sessions.begin() as session:
+            business = await land_company(session, company, synced_at=synced_at)
+        assert business.id is not None
+        ids.append(business.id)
+    return ids
 
 
 # Mirrored rows, unsaved: build them, then ``save`` them in one transaction. Each takes its
