@@ -12,7 +12,8 @@ from app.settings import Settings
 from sync.fakeqbo.generator import GeneratedCompany
 from tests.conftest import Database
 from tests.factories import land_companies, make_token
-from tests.handbuilt.company import NOW  # the pinned clock; many modules import it from here
+from tests.handbuilt.company import NOW, harborview  # NOW: many modules import it from here
+from tests.schema.books import Books
 
 
 @dataclass
@@ -57,3 +58,10 @@ def load_companies(database: Database) -> LoadCompanies:
         return await land_companies(database.sessions, companies, synced_at=NOW)
 
     return load
+
+
+@pytest.fixture
+async def books(api: Api, admin_token: str, load_companies: LoadCompanies) -> Books:
+    """The hand-built books loaded, reached through ``api`` with an admin token."""
+    [pk] = await load_companies([harborview()])
+    return Books(api, admin_token, pk)
