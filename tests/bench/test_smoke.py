@@ -58,7 +58,13 @@ async def test_digest_reports_both_ratios_and_memory_per_step(context: BenchCont
     assert table.column("businesses") == list(SMOKE.digest_steps)
     for name in ("bulk s", "naive s", "floor s", "naive/bulk", "bulk/floor", "peak MiB"):
         assert _positive(table.column(name)), name
-    assert set(table.column("≥10x")) | set(table.column("≤3x")) <= {"met", "MISSED"}
+    # Timings decide met or MISSED, so neither is asserted; each verdict must follow its ratio.
+    assert table.column("≥10x") == [
+        "met" if ratio >= 10 else "MISSED" for ratio in table.column("naive/bulk")
+    ]
+    assert table.column("≤3x") == [
+        "met" if ratio <= 3 else "MISSED" for ratio in table.column("bulk/floor")
+    ]
     # One loader set per batch: the bulk run's statements don't follow the businesses one by one.
     statements = table.column("bulk stmts")
     assert statements[0] == statements[-1]

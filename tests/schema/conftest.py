@@ -2,7 +2,6 @@
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -11,12 +10,10 @@ import pytest
 from app.asgi import create_app
 from app.settings import Settings
 from sync.fakeqbo.generator import GeneratedCompany
-from sync.fakeqbo.landing import land_company
 from tests.conftest import Database
-from tests.factories import make_token
-
-NOW = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
-"""The pinned "now" of view tests: Friday 2026-11-20, 09:00 in Los Angeles."""
+from tests.factories import land_companies, make_token
+from tests.handbuilt.company import NOW, harborview  # NOW: many modules import it from here
+from tests.schema.books import Books
 
 
 @dataclass
@@ -58,12 +55,13 @@ def load_companies(database: Database) -> LoadCompanies:
     """Load generated (or hand-built) QBO-shaped companies through the real mapper."""
 
     async def load(companies: Sequence[GeneratedCompany]) -> list[int]:
-        ids = []
-        for company in companies:
-            async with database.sessions.begin() as session:
-                business = await land_company(session, company, synced_at=NOW)
-            assert business.id is not None
-            ids.append(business.id)
-        return ids
+        return await land_companies(database.sessions, companies, synced_at=NOW)
 
     return load
+
+
+@pytest.fixture
+async def books(api: Api, admin_token: str, load_companies: LoadCompanies) -> Books:
+    """The hand-built books loaded, reached through ``api`` with an admin token."""
+    [pk] = await load_companies([harborview()])
+    return Books(api, admin_token, pk)

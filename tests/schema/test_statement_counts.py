@@ -1,24 +1,23 @@
 """SQL statements per request don't grow with the data (DESIGN.md §9, first bullet).
 
-Each request is measured by a class-level ``before_cursor_execute`` listener on SQLAlchemy's
-``Engine``, kept only while the request runs and filtered to this test's database URL, so the
-app's own engine (built in its lifespan) is counted without reaching into it.
+Each request is measured by ``tests.statements.counting_statements`` (a ``before_cursor_execute``
+listener filtered to this test's database URL), so the app's own engine, built in its lifespan,
+is counted without reaching into it.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
-
-from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine, make_url
 
 from schema.relay import global_id
 from sync.fakeqbo.generator import CompanySize, generate_companies
 from tests.conftest import Database
 from tests.factories import make_token
 from tests.schema.conftest import Api, LoadCompanies
+
+# tests/resolvers/test_digest_runs.py still imports counting_statements from this module (until
+# it moves to tests.statements too).
+from tests.statements import counting_statements, tables_read
 
 AS_OF = date(2026, 11, 20)
 OVERVIEW = (Path(__file__).parents[2] / "docs" / "queries" / "advisor_overview.graphql").read_text()
@@ -74,23 +73,6 @@ VIEW_TABLES = {
 }
 
 
-@contextmanager
-def counting_statements(database_url: str) -> Iterator[list[str]]:
-    """Collect every SQL statement sent to ``database_url`` while the block runs."""
-    wanted = make_url(database_url)
-    statements: list[str] = []
-
-    def record(conn: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
-        if conn.engine.url == wanted:
-            statements.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(Engine, "before_cursor_execute", record)
-
-
 async def _measure(
     api: Api, database: Database, query: str, token: str, **variables: Any
 ) -> tuple[Any, list[str]]:
@@ -98,12 +80,6 @@ async def _measure(
         body = await api.query(query, token, **variables)
     assert "errors" not in body, body["errors"]
     return body["data"], statements
-
-
-def _tables(statements: list[str]) -> list[str]:
-    """The first table each statement reads, to make a failing count readable."""
-    words = [statement.split() for statement in statements]
-    return sorted(w[w.index("FROM") + 1] if "FROM" in w else " ".join(w[:2]) for w in words)
 
 
 async def test_overview_costs_the_same_statements_for_5_and_100_businesses(
@@ -136,8 +112,8 @@ async def test_overview_costs_the_same_statements_for_5_and_100_businesses(
         + [t for t in CONSOLE_TABLES if t not in ("api_token", "business")]
     )
     assert len(overview_tables) == 16
-    assert _tables(small_statements) == overview_tables
-    assert _tables(large_statements) == overview_tables
+    assert tables_read(small_statements) == overview_tables
+    assert tables_read(large_statements) == overview_tables
 
 
 def _rows_behind(view: dict[str, Any]) -> int:
@@ -167,7 +143,7 @@ async def test_views_cost_the_same_statements_for_small_and_bigger_businesses(
     ]:
         few, few_statements = await _measure(api, database, query, token, businessId=small_id)
         many, many_statements = await _measure(api, database, query, token, businessId=bigger_id)
-        assert _tables(few_statements) == VIEW_TABLES[name], name
-        assert _tables(many_statements) == VIEW_TABLES[name], name
+        assert tables_read(few_statements) == VIEW_TABLES[name], name
+        assert tables_read(many_statements) == VIEW_TABLES[name], name
         # The views really differ in size: the bigger business has many more rows behind each.
         assert _rows_behind(many[name]) > 3 * _rows_behind(few[name]) > 0, name

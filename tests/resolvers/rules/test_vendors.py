@@ -5,21 +5,21 @@ from tests.resolvers.rules.rows import DEFAULTS, UPDATED, bill, term, vendor
 
 
 @pytest.mark.parametrize(
-    "name",
+    ("name", "keyword"),
     [
-        "Gusto Payroll",
-        "IRS",
-        "Franchise Tax Board",
-        "Oak Street Properties LLC",
-        "PG&E",
-        "State Farm Insurance",
-        "SBA Loan Servicing",
-        "City of Austin Utilities",
-        "ADP",
+        ("Gusto Payroll", "payroll"),  # "payroll" comes before "gusto" in the keyword list
+        ("IRS", "irs"),
+        ("Franchise Tax Board", "tax"),  # likewise before "franchise tax board"
+        ("Oak Street Properties LLC", "properties"),
+        ("PG&E", "pg&e"),
+        ("State Farm Insurance", "insurance"),
+        ("SBA Loan Servicing", "loan"),
+        ("City of Austin Utilities", "utilities"),
+        ("ADP", "adp"),
     ],
 )
-def test_critical_vendors(name: str) -> None:
-    assert critical_keyword(vendor(display_name=name), None, DEFAULTS) is not None
+def test_critical_vendors(name: str, keyword: str) -> None:
+    assert critical_keyword(vendor(display_name=name), None, DEFAULTS) == keyword
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,7 @@
-"""Mapped QBO pages landing in SQLite and PostgreSQL: idempotent, newest wins, exact money."""
+"""The batch upsert (``domains.upsert``) on SQLite and PostgreSQL: idempotent, newest wins, exact.
+
+Pages go through the real mapper (``sync.mapping.upsert_batch``), as a sync lands them.
+"""
 
 import json
 import re

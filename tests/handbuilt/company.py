@@ -1,8 +1,8 @@
 """A small hand-built QBO company whose every view figure can be worked out on paper.
 
-"Today" is Friday 2026-11-20 in America/Los_Angeles (``tests.schema.conftest.NOW``); every date
-below is written as days from today (``due=+3`` is Monday 2026-11-23). The objects carry QBO's own
-field names and go through the real mapper (``load_companies``), exactly as a sync would land them.
+"Today" is Friday 2026-11-20 in America/Los_Angeles (``NOW``); every date below is written as days
+from today (``due=+3`` is Monday 2026-11-23). The objects carry QBO's own field names and go
+through the real mapper (``tests.factories.land_companies``), exactly as a sync would land them.
 
 What the company holds, and what each object is for:
 
@@ -26,12 +26,14 @@ What the company holds, and what each object is for:
   2026-08-21, a day outside the window.
 """
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from sync.fakeqbo.generator import GeneratedCompany
 
+NOW = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
+"""The pinned "now" of view tests: Friday 2026-11-20, 09:00 in Los Angeles; the books' sync time."""
 TODAY = date(2026, 11, 20)
 REALM_ID = "9130000000007001"
 OTHER_REALM_ID = "9130000000007002"
@@ -262,7 +264,7 @@ def company(
     name: str = "Harborview Bakery",
     email: str = "owner@harborview.example",
 ) -> GeneratedCompany:
-    """A company ``load_companies`` accepts (it only reads these attributes)."""
+    """A company ``land_companies`` accepts (it only reads these attributes)."""
     info = qbo(
         "1",
         {

@@ -1,0 +1,309 @@
+"""The decision console orchestrator (``resolvers.console``) without GraphQL.
+
+``decision_console`` over the hand-built books, then ``bills_page`` and ``collections_page`` over
+its result: the same figures as the GraphQL tests (``tests.handbuilt.figures``).
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from domains.core.models import Business
+from domains.decisions import queries as decision_queries
+from resolvers.console import (
+    DecisionConsole,
+    DecisionFilter,
+    bills_page,
+    collections_page,
+    decision_console,
+)
+from resolvers.errors import InvalidPageRequest
+from resolvers.loaders import Loaders
+from resolvers.rules.bills import BillAssessment
+from resolvers.rules.collections import InvoiceAssessment
+from resolvers.rules.console_summary import DecisionSummary
+from resolvers.rules.enums import BillAction, BillGroup, DigestStatus, Urgency
+from resolvers.thresholds import Thresholds
+from tests.conftest import Database
+from tests.factories import land_companies
+from tests.handbuilt.company import NOW, TODAY, other_company
+from tests.handbuilt.figures import COLLECTIONS, READY_BILLS
+
+
+async def console(
+    loaders: Loaders,
+    business: Business,
+    wanted: DecisionFilter | None = None,
+    *,
+    as_of: date = TODAY,
+) -> DecisionConsole:
+    return await decision_console(
+        loaders, business, as_of=as_of, thresholds=Thresholds(), wanted=wanted or DecisionFilter()
+    )
+
+
+def bill_row(bill: BillAssessment) -> tuple[Any, ...]:
+    """A bill as ``READY_BILLS`` spells it (enums compare equal to their names)."""
+    return (
+        bill.qbo_id,
+        bill.group,
+        bill.action,
+        list(bill.signals),
+        bill.priority,
+        bill.due_date.isoformat(),
+        bill.days_until_due,
+        bill.urgency,
+        bill.latest_safe_pay_date.isoformat(),
+        bill.recommended_pay_date.isoformat(),
+        str(bill.runway_impact_days),
+        bill.critical_vendor,
+    )
+
+
+def collection_row(invoice: InvoiceAssessment) -> tuple[Any, ...]:
+    """An invoice as ``COLLECTIONS`` spells it."""
+    return (
+        invoice.qbo_id,
+        invoice.priority,
+        invoice.action,
+        invoice.days_overdue,
+        invoice.urgency,
+        invoice.aging_bucket,
+        invoice.contact_email,
+        invoice.expected_collection_date.isoformat(),
+        str(invoice.runway_impact_days),
+        str(invoice.amount),
+    )
+
+
+def qbo_ids(rows: list[BillAssessment] | list[InvoiceAssessment]) -> list[str]:
+    return [row.qbo_id for row in rows]
+
+
+async def test_ready_bills_and_invoices_are_ranked_with_their_recommendation(
+    loaders: Loaders, harborview_business: Business
+) -> None:
+    result = await console(loaders, harborview_business)
+
+    assert [bill_row(bill) for bill in result.bills] == READY_BILLS
+    assert [collection_row(invoice) for invoice in result.invoices] == COLLECTIONS
+    assert (result.business.id, result.as_of) == (harborview_business.id, TODAY)
+
+
+async def test_cash_runway_and_totals(loaders: Loaders, harborview_business: Business) -> None:
+    result = await console(loaders, harborview_business)
+    runway = result.cash.runway
+
+    assert (runway.cash, runway.weekly_net_burn, runway.runway_weeks) == (
+        Decimal("42000.00"),
+        Decimal("1400.00"),
+        Decimal("30.0"),
+    )
+    assert (runway.status, runway.covered_until) == (DigestStatus.HEALTHY, date(2027, 6, 18))
+    assert result.summary == DecisionSummary(
+        must_pay_count=4,
+        must_pay_amount=Decimal("9400.00"),  # 4000 + 1500 + 3000 + 900
+        can_delay_count=2,
+        can_delay_amount=Decimal("3580.00"),  # 3500 + 80
+        scheduled_count=1,
+        scheduled_amount=Decimal("5000.00"),  # 107, paid early for the discount
+        to_collect_count=4,
+        to_collect_amount=Decimal("12500.00"),  # 5000 + 2000 + 3000 + 2500
+        discount_savings=Decimal("100.00"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("wanted", "bills", "invoices"),
+    [
+        pytest.param(  # 116 is due in exactly 31 days: in with a 31-day horizon
+            DecisionFilter(horizon_days=31),
+            ["102", "101", "116", "106", "103", "107", "105", "104"],
+            ["202", "203", "201", "205"],
+            id="horizon-31",
+        ),
+        pytest.param(
+            DecisionFilter(horizon_days=3),
+            ["102", "101", "103"],
+            ["202", "203", "201", "205"],
+            id="horizon-3",
+        ),
+        pytest.param(
+            DecisionFilter(min_amount=Decimal("3000")),
+            ["102", "106", "107", "105"],
+            ["202", "201"],
+            id="min-amount",
+        ),
+        pytest.param(  # Gusto Payroll; a vendor filter is about bills only
+            DecisionFilter(vendor_qbo_ids=frozenset({"52"})), ["102", "106"], [], id="vendor"
+        ),
+        pytest.param(
+            DecisionFilter(actions=frozenset({BillAction.DELAY})),
+            ["105", "104"],
+            ["202", "203", "201", "205"],
+            id="actions",
+        ),
+        pytest.param(
+            DecisionFilter(urgencies=frozenset({Urgency.OVERDUE})),
+            ["101"],
+            ["202", "203", "201"],
+            id="urgency",
+        ),
+        pytest.param(
+            DecisionFilter(groups=frozenset({BillGroup.CAN_DELAY, BillGroup.SCHEDULED})),
+            ["107", "105", "104"],
+            ["202", "203", "201", "205"],
+            id="groups",
+        ),
+    ],
+)
+async def test_filters_narrow_the_console(
+    loaders: Loaders,
+    harborview_business: Business,
+    wanted: DecisionFilter,
+    bills: list[str],
+    invoices: list[str],
+) -> None:
+    result = await console(loaders, harborview_business, wanted)
+
+    assert qbo_ids(result.bills) == bills
+    assert qbo_ids(result.invoices) == invoices
+    assert result.summary.must_pay_count == sum(b.group is BillGroup.MUST_PAY for b in result.bills)
+
+
+async def test_a_wider_horizon_does_not_rescore_the_bills(
+    loaders: Loaders, harborview_business: Business
+) -> None:
+    default = {b.qbo_id: b.priority for b in (await console(loaders, harborview_business)).bills}
+    wider = await console(loaders, harborview_business, DecisionFilter(horizon_days=31))
+
+    assert {b.qbo_id: b.priority for b in wider.bills if b.qbo_id in default} == default
+    irs = next(b for b in wider.bills if b.qbo_id == "116")
+    assert (irs.priority, irs.group, irs.recommended_pay_date) == (
+        50,  # 0 (due at the horizon) + 30 (size, capped) + 20 (critical: tax)
+        BillGroup.MUST_PAY,
+        date(2026, 12, 18),
+    )
+
+
+async def test_bill_pages_continue_from_their_cursor_within_a_group(
+    loaders: Loaders, harborview_business: Business
+) -> None:
+    result = await console(loaders, harborview_business)
+
+    first = bills_page(result, group=None, first=2, after=None)
+    second = bills_page(result, group=None, first=2, after=first.cursors[-1])
+    rest = bills_page(result, group=None, first=500, after=second.cursors[-1])
+    can_delay = bills_page(result, group=BillGroup.CAN_DELAY, first=1, after=None)
+    can_delay_next = bills_page(
+        result, group=BillGroup.CAN_DELAY, first=1, after=can_delay.cursors[0]
+    )
+
+    assert [qbo_ids(p.items) for p in (first, second, rest)] == [
+        ["102", "101"],
+        ["106", "103"],
+        ["107", "105", "104"],
+    ]
+    assert (first.total_count, first.has_next_page, first.has_previous_page) == (7, True, False)
+    assert (second.has_next_page, second.has_previous_page) == (True, True)
+    assert rest.has_next_page is False
+    assert (qbo_ids(can_delay.items), can_delay.total_count) == (["105"], 2)
+    assert (qbo_ids(can_delay_next.items), can_delay_next.has_next_page) == (["104"], False)
+
+
+async def test_collection_pages_continue_from_their_cursor(
+    loaders: Loaders, harborview_business: Business
+) -> None:
+    result = await console(loaders, harborview_business)
+
+    first = collections_page(result, first=3, after=None)
+    second = collections_page(result, first=3, after=first.cursors[-1])
+
+    assert (qbo_ids(first.items), first.total_count, first.has_next_page) == (
+        ["202", "203", "201"],
+        4,
+        True,
+    )
+    assert (qbo_ids(second.items), second.has_next_page, second.has_previous_page) == (
+        ["205"],
+        False,
+        True,
+    )
+
+
+async def test_a_cursor_of_one_connection_is_refused_by_the_other(
+    loaders: Loaders, harborview_business: Business
+) -> None:
+    result = await console(loaders, harborview_business)
+    bill_cursor = bills_page(result, group=None, first=1, after=None).cursors[0]
+    invoice_cursor = collections_page(result, first=1, after=None).cursors[0]
+
+    with pytest.raises(InvalidPageRequest, match="not a cursor of this connection"):
+        collections_page(result, first=1, after=bill_cursor)
+    with pytest.raises(InvalidPageRequest, match="not a cursor of this connection"):
+        bills_page(result, group=None, first=1, after=invoice_cursor)
+    with pytest.raises(InvalidPageRequest, match="'first' must be between 0 and 500"):
+        bills_page(result, group=None, first=501, after=None)
+
+
+async def test_as_of_a_later_day_moves_bills_and_invoices(
+    loaders: Loaders, harborview_business: Business
+) -> None:
+    later = await console(loaders, harborview_business, as_of=date(2026, 12, 11))
+    bills = {b.qbo_id: b for b in later.bills}
+    invoices = {i.qbo_id: i for i in later.invoices}
+
+    assert later.as_of == date(2026, 12, 11)
+    assert (bills["103"].days_until_due, bills["103"].urgency) == (-18, Urgency.OVERDUE)
+    assert (invoices["201"].days_overdue, invoices["201"].action) == (31, "ESCALATE")
+
+
+async def test_a_recorded_decision_schedules_its_bill(
+    database: Database, loaders: Loaders, harborview_business: Business
+) -> None:
+    before = {b.qbo_id: b for b in (await console(loaders, harborview_business)).bills}
+    async with database.sessions.begin() as session:
+        await decision_queries.record_decision(
+            session,
+            business_id=harborview_business.id or 0,
+            bill_id=before["105"].bill_id or 0,
+            action="DELAY_TO",
+            decided_for=TODAY + timedelta(days=47),
+            decided_by="ops",
+            decided_at=NOW,
+            note=None,
+        )
+    fresh = Loaders(database.sessions, [harborview_business.id or 0])  # the next request
+
+    after = {b.qbo_id: b for b in (await console(fresh, harborview_business)).bills}
+
+    assert before["105"].group is BillGroup.CAN_DELAY
+    assert (after["105"].group, after["105"].decided_action, after["105"].decided_for) == (
+        BillGroup.SCHEDULED,
+        "DELAY_TO",
+        date(2027, 1, 6),
+    )
+
+
+async def test_loaders_scoped_to_another_business_see_none_of_its_rows(
+    database: Database, harborview_business: Business
+) -> None:
+    [other] = await land_companies(database.sessions, [other_company()], synced_at=NOW)
+
+    result = await console(Loaders(database.sessions, [other]), harborview_business)
+
+    assert (result.bills, result.invoices) == ([], [])
+    assert (result.cash.runway.cash, result.cash.accounts) == (0, [])
+    assert result.summary == DecisionSummary(
+        must_pay_count=0,
+        must_pay_amount=Decimal(0),
+        can_delay_count=0,
+        can_delay_amount=Decimal(0),
+        scheduled_count=0,
+        scheduled_amount=Decimal(0),
+        to_collect_count=0,
+        to_collect_amount=Decimal(0),
+        discount_savings=Decimal(0),
+    )

@@ -1,0 +1,238 @@
+"""The digest orchestrator (``resolvers.digest``) without GraphQL, over the hand-built books.
+
+The same figures as the GraphQL tests (``tests.handbuilt.figures``): the 13-week forecast, the
+status and its alert, what is due and owed, and the top runway actions.
+"""
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from domains.core.models import Business
+from resolvers.console import DecisionFilter, decision_console
+from resolvers.digest import Digest, digest, digest_as_of
+from resolvers.hygiene import HygieneFilter, hygiene_tray
+from resolvers.loaders import Loaders
+from resolvers.rules.aging import PayablesSummary, ReceivablesSummary
+from resolvers.rules.enums import AgingBucket, AlertCode, DigestStatus
+from resolvers.thresholds import Thresholds
+from tests.conftest import Database
+from tests.factories import land_companies
+from tests.handbuilt.company import NOW, TODAY, other_company
+from tests.handbuilt.figures import FORECAST, READY_BILLS
+from tests.statements import counting_statements
+
+
+async def digest_of(
+    loaders: Loaders,
+    business: Business,
+    *,
+    week_of: date | None = None,
+    now: datetime = NOW,
+) -> Digest:
+    return await digest(
+        loaders, business, today=TODAY, week_of=week_of, now=now, thresholds=Thresholds()
+    )
+
+
+def forecast_rows(result: Digest) -> list[tuple[str, ...]]:
+    """The forecast as ``FORECAST`` spells it."""
+    return [
+        (
+            week.week_start.isoformat(),
+            week.week_end.isoformat(),
+            str(week.opening),
+            str(week.collections),
+            str(week.bills),
+            str(week.baseline_spend),
+            str(week.closing),
+        )
+        for week in result.forecast.weeks
+    ]
+
+
+async def test_the_week_cash_and_the_forecast(
+    loaders: Loaders, harborview_business: Business
+) -> None:
+    result = await digest_of(loaders, harborview_business)
+
+    assert (result.week_start, result.week_end, result.as_of) == (
+        date(2026, 11, 16),
+        date(2026, 11, 22),
+        TODAY,
+    )
+    assert result.generated_at == NOW
+    assert sorted((a.name, a.current_balance) for a in result.bank_accounts) == [
+        ("Checking", Decimal("30000.00")),
+        ("Savings", Decimal("12000.00")),
+    ]
+    assert result.cash.runway.cash == Decimal("42000.00")
+    assert forecast_rows(result) == FORECAST
+    assert result.forecast.cash_zero_date == date(2026, 12, 21)
+
+
+async def test_a_forecast_running_out_of_cash_makes_a_healthy_runway_a_warning(
+    loaders: Loaders, harborview_business: Business
+) -> None:
+    result = await digest_of(loaders, harborview_business)
+
+    # Runway alone is HEALTHY (30 weeks); the forecast reaches zero in 4.4 weeks: WARNING.
+    assert result.cash.runway.status is DigestStatus.HEALTHY
+    assert result.status is DigestStatus.WARNING
+    assert [(a.code, a.level) for a in result.alerts] == [
+        (AlertCode.CASH_ZERO, DigestStatus.WARNING)
+    ]
+    assert result.alerts[0].message.startswith("Cash runs out the week of 2026-12-21")
+
+
+async def test_what_is_due_and_owed(loaders: Loaders, harborview_business: Business) -> None:
+    result = await digest_of(loaders, harborview_business)
+
+    assert result.payables == PayablesSummary(
+        open_count=13,
+        open_amount=Decimal("65480.00"),
+        due_this_week_count=1,  # 102, due today
+        due_this_week_amount=Decimal("4000.00"),
+        overdue_count=2,  # 101 and the stale 113
+        overdue_amount=Decimal("2200.00"),
+    )
+    assert result.receivables == ReceivablesSummary(
+        open_count=5,
+        open_amount=Decimal("13700.00"),
+        overdue_count=4,
+        overdue_amount=Decimal("11200.00"),
+    )
+    assert [(a.bucket, a.count, a.amount) for a in result.aging] == [
+        (AgingBucket.CURRENT, 1, Decimal("2500.00")),
+        (AgingBucket.DAYS_1_30, 2, Decimal("4200.00")),
+        (AgingBucket.DAYS_31_60, 1, Decimal("5000.00")),
+        (AgingBucket.DAYS_61_90, 1, Decimal("2000.00")),
+        (AgingBucket.DAYS_90_PLUS, 0, Decimal(0)),
+    ]
+    assert [b.qbo_id for b in result.bills_due_this_week] == [READY_BILLS[0][0]]  # 102
+    # Every overdue invoice, ready for collection or not (204 has no email).
+    assert [(i.qbo_id, i.priority, i.ready) for i in result.overdue_invoices] == [
+        ("202", 65, True),
+        ("203", 58, True),
+        ("201", 29, True),
+        ("204", 12, False),
+    ]
+    assert result.recipients == ["owner@harborview.example"]
+    assert result.freshness.last_synced_at == NOW
+    assert result.freshness.stale is False
+
+
+async def test_top_actions_add_the_most_runway(
+    loaders: Loaders, harborview_business: Business
+) -> None:
+    result = await digest_of(loaders, harborview_business)
+
+    # Days added = amount / 200, half up: collect 202 (25), delay 105 (17.5 -> 18), collect 201.
+    assert [(a.kind, a.qbo_id, a.days_added, a.amount) for a in result.top_actions] == [
+        ("COLLECT_INVOICE", "202", 25, Decimal("5000.00")),
+        ("DELAY_BILL", "105", 18, Decimal("3500.00")),
+        ("COLLECT_INVOICE", "201", 15, Decimal("3000.00")),
+    ]
+
+
+async def test_summaries_are_those_of_the_tray_and_the_console(
+    loaders: Loaders, harborview_business: Business
+) -> None:
+    result = await digest_of(loaders, harborview_business)
+    tray = await hygiene_tray(
+        loaders,
+        harborview_business,
+        as_of=TODAY,
+        thresholds=Thresholds(),
+        wanted=HygieneFilter(),
+        first=0,
+        after=None,
+    )
+    console = await decision_console(
+        loaders, harborview_business, as_of=TODAY, thresholds=Thresholds(), wanted=DecisionFilter()
+    )
+
+    assert result.hygiene == tray.report
+    assert (result.hygiene.score, result.hygiene.issue_count) == (70, 13)
+    assert result.decisions == console.summary
+    assert result.cash == console.cash
+
+
+async def test_a_digest_after_the_console_costs_no_statement(
+    database: Database, loaders: Loaders, harborview_business: Business
+) -> None:
+    await decision_console(
+        loaders, harborview_business, as_of=TODAY, thresholds=Thresholds(), wanted=DecisionFilter()
+    )
+
+    with counting_statements(database.url) as statements:
+        await digest_of(loaders, harborview_business)
+
+    assert statements == []  # every row it reads was loaded, every view memoised
+
+
+@pytest.mark.parametrize(
+    ("week_of", "as_of"),
+    [
+        (None, TODAY),  # this week: as of today
+        (date(2026, 11, 16), TODAY),  # any day of this week
+        (date(2026, 11, 22), TODAY),
+        (date(2026, 11, 11), date(2026, 11, 9)),  # another week: as of its Monday
+        (date(2026, 12, 3), date(2026, 11, 30)),
+    ],
+)
+def test_the_day_a_digest_is_computed_as_of(week_of: date | None, as_of: date) -> None:
+    assert digest_as_of(week_of, TODAY) == as_of
+
+
+async def test_a_past_week_is_computed_as_of_its_monday(
+    loaders: Loaders, harborview_business: Business
+) -> None:
+    result = await digest_of(loaders, harborview_business, week_of=date(2026, 11, 11))
+
+    assert (result.week_start, result.week_end, result.as_of) == (
+        date(2026, 11, 9),
+        date(2026, 11, 15),
+        date(2026, 11, 9),
+    )
+    assert result.forecast.weeks[0].week_start == date(2026, 11, 9)
+    # On 11-09, bill 101 (due 11-15) is not overdue yet and 102 (due 11-20) is due next week.
+    assert [b.qbo_id for b in result.bills_due_this_week] == ["101"]
+
+
+async def test_a_mirror_synced_long_ago_is_flagged_stale(
+    loaders: Loaders, harborview_business: Business
+) -> None:
+    result = await digest_of(loaders, harborview_business, now=NOW + timedelta(days=3))
+
+    assert result.freshness.stale is True
+    assert AlertCode.STALE_MIRROR in [a.code for a in result.alerts]
+
+
+async def test_no_delay_is_offered_for_bills_the_console_holds_back(database: Database) -> None:
+    [pk] = await land_companies(database.sessions, [other_company()], synced_at=NOW)
+    loaders = Loaders(database.sessions, [pk])
+    business = await loaders.business_by_id.load(pk)
+    assert business is not None
+
+    result = await digest_of(loaders, business)
+
+    # 901 and 902 are possible duplicates of each other: neither is ready for a decision, so
+    # neither is offered for delay (today: 700 * 7 / 100 = +49 days each).
+    assert [a.kind for a in result.top_actions] == []
+    assert result.decisions.can_delay_count == 0
+
+
+async def test_loaders_scoped_to_another_business_see_none_of_its_rows(
+    database: Database, harborview_business: Business
+) -> None:
+    [other] = await land_companies(database.sessions, [other_company()], synced_at=NOW)
+
+    result = await digest_of(Loaders(database.sessions, [other]), harborview_business)
+
+    assert (result.bank_accounts, result.cash.runway.cash) == ([], 0)
+    assert (result.payables.open_count, result.receivables.open_count) == (0, 0)
+    assert [w.bills for w in result.forecast.weeks] == [0] * 13
+    assert (result.top_actions, result.bills_due_this_week) == ((), [])
+    assert result.hygiene.examined_count == 0
