@@ -18,7 +18,7 @@ from app.migrations import upgrade_database_async
 from domains.core.models import Business
 from domains.digests.models import DigestRun, StoredDigest
 from tests.app.cli import run_runway
-from tests.app.test_digest_worker import insert_unpayable_bill
+from tests.app.digest_runs import insert_unpayable_bill
 from tests.conftest import Database
 
 

@@ -18,7 +18,7 @@ from resolvers.digest_runs import DigestRequest
 from resolvers.loaders import Loaders
 from resolvers.thresholds import Thresholds
 from sync.settings import QboSettings
-from tests.app.test_digest_worker import HOLD_TIMEOUT, NOW, WEEK, items_of, load_businesses
+from tests.app.digest_runs import HOLD_TIMEOUT, NOW, WEEK, items_of, load_businesses
 from tests.conftest import Database
 
 

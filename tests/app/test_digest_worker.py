@@ -9,10 +9,9 @@ events, and expired leases are reached by giving the next worker a later clock.
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -22,65 +21,28 @@ from sqlmodel import col
 from app.db import create_engine, create_session_factory
 from app.digest_options import DigestWorkerOptions
 from app.digest_worker import DigestWorker, compute_digest
-from domains.ap.models import Bill
 from domains.core.models import Business
 from domains.digests import claims, queries
-from domains.digests.models import DigestRun, DigestRunItem, StoredDigest
+from domains.digests.models import StoredDigest
 from resolvers.digest import Digest
 from resolvers.digest_runs import DigestRequest, create_run
 from resolvers.loaders import Loaders
 from resolvers.thresholds import Thresholds
-from sync.fakeqbo.generator import CompanySize, generate_companies
-from sync.fakeqbo.landing import land_company
 from sync.settings import QboSettings
+from tests.app.digest_runs import (
+    HOLD_TIMEOUT,
+    LEASE,
+    NOW,
+    WEEK,
+    insert_unpayable_bill,
+    items_of,
+    load_businesses,
+    make_worker,
+    new_run,
+    stored_per_business,
+)
 from tests.conftest import Database
-from tests.schema.test_statement_counts import counting_statements
-
-NOW = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
-WEEK = date(2026, 11, 16)
-LEASE = timedelta(seconds=DigestWorkerOptions().lease_seconds)
-HOLD_TIMEOUT = 20
-"""Seconds any awaited event may take before the test fails instead of hanging."""
-
-
-async def load_businesses(database: Database, count: int, *, seed: int = 31) -> list[int]:
-    """``count`` small generated companies, loaded as a sync would land them."""
-    companies = generate_companies(
-        count=count, seed=seed, as_of=date(2026, 11, 20), size=CompanySize.small()
-    )
-    ids = []
-    for company in companies:
-        async with database.sessions.begin() as session:
-            business = await land_company(session, company, synced_at=NOW)
-        assert business.id is not None
-        ids.append(business.id)
-    return ids
-
-
-async def new_run(database: Database, business_ids: Sequence[int], **options: Any) -> DigestRun:
-    request = DigestRequest(
-        business_ids=tuple(business_ids), week_start=WEEK, requested_by="test", **options
-    )
-    return await create_run(database.sessions, request, now=NOW)
-
-
-def make_worker(
-    database: Database,
-    *,
-    clock: Callable[[], datetime] = lambda: NOW,
-    batch_size: int = 50,
-    concurrency: int = 2,
-    **kwargs: Any,
-) -> DigestWorker:
-    return DigestWorker(
-        database.sessions,
-        thresholds=Thresholds(),
-        clock=clock,
-        qbo_app_url=QboSettings().app_url,
-        options=DigestWorkerOptions(batch_size=batch_size, concurrency=concurrency),
-        **kwargs,
-    )
-
+from tests.statements import counting_statements
 
 Compute = Callable[..., Awaitable[Digest]]
 
@@ -98,22 +60,6 @@ class CountingCompute:
         if self.before is not None:
             await self.before(business)
         return await compute_digest(loaders, business, **kwargs)
-
-
-async def items_of(database: Database, run_id: int | None) -> list[DigestRunItem]:
-    async with database.sessions() as session:
-        statement = (
-            select(DigestRunItem)
-            .where(col(DigestRunItem.run_id) == run_id)
-            .order_by(col(DigestRunItem.id))
-        )
-        return list((await session.scalars(statement)).all())
-
-
-async def stored_per_business(database: Database) -> Counter[int]:
-    async with database.sessions() as session:
-        rows = (await session.execute(select(col(StoredDigest.business_id)))).scalars().all()
-    return Counter(rows)
 
 
 async def test_a_run_stores_each_business_digest_once_and_succeeds(database: Database) -> None:
@@ -180,26 +126,6 @@ async def test_a_batch_of_20_costs_the_statements_of_a_batch_of_5(database: Data
     assert len(many) == len(few) == 17, (few, many)
     assert sorted(s.split()[:3] for s in many) == sorted(s.split()[:3] for s in few)
     assert await stored_per_business(database) == Counter(ids) + Counter(ids[:5]) + Counter(ids[:1])
-
-
-async def insert_unpayable_bill(database: Database, business_id: int) -> None:
-    """A bill due 0001-01-02 (a mistyped year QBO accepts): the latest safe pay date, three days
-    before, is before the first day a ``date`` can hold, and the rules raise ``OverflowError``."""
-    async with database.sessions.begin() as session:
-        session.add(
-            Bill(
-                business_id=business_id,
-                qbo_id="typo-1",
-                qbo_updated_at=NOW,
-                doc_number="TYPO",
-                txn_date=date(1, 1, 1),
-                due_date=date(1, 1, 2),
-                total_amt=Decimal("120.00"),
-                balance=Decimal("120.00"),
-                vendor_qbo_id="1",
-                vendor_name="Typo Supply",
-            )
-        )
 
 
 async def test_a_business_whose_rules_raise_is_recorded_failed_and_the_others_go_on(

@@ -16,58 +16,20 @@ from typing import Any
 
 import pytest
 
-from domains.core.models import Business
-from resolvers.clock import business_today
-from resolvers.digest import digest
 from resolvers.digest_render import digest_subject, render_digest
 from resolvers.digest_render.chart import NEGATIVE, POSITIVE, cash_chart
 from resolvers.digest_render.formats import compact_money, week_range
-from resolvers.loaders import Loaders
 from resolvers.rules.money import format_money
-from resolvers.thresholds import Thresholds
-from schema.digest_snapshot import digest_snapshot
-from sync.fakeqbo.generator import CompanySize, generate_company
-from sync.settings import QboSettings
 from tests.conftest import Database
+from tests.resolvers.digest_company import QBO_APP_URL, load_business, snapshot_of
 from tests.schema import conftest as schema_fixtures
-from tests.schema.conftest import NOW, LoadCompanies
+from tests.schema.conftest import LoadCompanies
 
 # The loading fixture lives in tests/schema/conftest.py; named here, pytest finds it here too.
 load_companies = schema_fixtures.load_companies
 
 ROOT = Path(__file__).parents[2]
 HOSTILE = '<script>alert("owned")</script> & Sons'
-QBO_APP_URL = QboSettings().app_url
-SEED, INDEX = 7, 4
-"""Copper Builders Group (small): CRITICAL, a forecast that goes below zero, a bill due this week,
-overdue invoices and three moves that add runway: every section has something to show."""
-
-
-async def load_business(
-    database: Database, load_companies: LoadCompanies, name: str | None = None
-) -> Business:
-    company = generate_company(seed=SEED, index=INDEX, as_of=NOW.date(), size=CompanySize.small())
-    if name is not None:
-        company.company_info["CompanyName"] = company.company_info["LegalName"] = name
-    (pk,) = await load_companies([company])
-    async with database.sessions() as session:
-        business = await session.get(Business, pk)
-    assert business is not None
-    return business
-
-
-async def snapshot_of(
-    database: Database, business: Business, week_of: date | None = None
-) -> dict[str, Any]:
-    result = await digest(
-        Loaders(database.sessions, None),
-        business,
-        today=business_today(business.timezone, NOW),
-        week_of=week_of,
-        now=NOW,
-        thresholds=Thresholds(),
-    )
-    return digest_snapshot(result, app_url=QBO_APP_URL)
 
 
 @pytest.fixture

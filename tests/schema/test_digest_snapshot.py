@@ -1,6 +1,6 @@
 """The stored digest snapshot is the GraphQL ``digest`` answer: same fields, names and scalars.
 
-The company and the snapshot are the render tests' (tests/resolvers/test_digest_render.py); the
+The company and the snapshot are the render tests' (tests/resolvers/digest_company.py); the
 live answer comes from the schema itself, executed with a ``Context`` at the same pinned clock.
 """
 
@@ -13,7 +13,7 @@ from schema import build_schema as build_strawberry_schema
 from schema.context import Context
 from sync.settings import QboSettings
 from tests.conftest import Database
-from tests.resolvers.test_digest_render import load_business, snapshot_of
+from tests.resolvers.digest_company import load_business, snapshot_of
 from tests.schema.conftest import NOW, LoadCompanies
 
 ADMIN = Caller(token_id=1, name="admin", role="admin", business_ids=None)

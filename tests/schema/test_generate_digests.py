@@ -26,7 +26,7 @@ from domains.digests.models import DigestEmail, DigestRun, StoredDigest
 from resolvers.digest_runs import DigestRequest, create_run
 from schema.relay import global_id, parse_global_id
 from sync.fakeqbo.generator import CompanySize, generate_companies
-from tests.app.test_digest_worker import LEASE, insert_unpayable_bill
+from tests.app.digest_runs import LEASE, insert_unpayable_bill
 from tests.conftest import Database
 from tests.factories import make_token
 from tests.schema.conftest import NOW, Api, LoadCompanies

@@ -14,9 +14,6 @@ from sync.fakeqbo.generator import CompanySize, generate_companies
 from tests.conftest import Database
 from tests.factories import make_token
 from tests.schema.conftest import Api, LoadCompanies
-
-# tests/resolvers/test_digest_runs.py still imports counting_statements from this module (until
-# it moves to tests.statements too).
 from tests.statements import counting_statements, tables_read
 
 AS_OF = date(2026, 11, 20)

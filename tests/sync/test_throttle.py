@@ -69,8 +69,22 @@ async def test_no_more_than_the_concurrent_limit_hold_a_slot() -> None:
 
 async def test_realms_have_budgets_of_their_own() -> None:
     throttle = Throttle(requests_per_minute=1_000, max_concurrent=1)
-    async with throttle.slot("realm-1"), throttle.slot("realm-2"):
-        pass  # a held slot of realm-1 does not block realm-2
+    entered: list[str] = []
+
+    async def enter(realm: str) -> None:
+        async with throttle.slot(realm):
+            entered.append(realm)
+
+    async with throttle.slot("realm-1"):
+        # realm-1's only slot is held: realm-2 gets in at once, a second realm-1 request waits.
+        same_realm = asyncio.create_task(enter("realm-1"))
+        other_realm = asyncio.create_task(enter("realm-2"))
+        await until(lambda: "realm-2" in entered)  # fails, rather than hangs, if it waited
+        for _ in range(100):
+            await asyncio.sleep(0)
+        assert entered == ["realm-2"]
+    await asyncio.gather(same_realm, other_realm)
+    assert entered == ["realm-2", "realm-1"]
 
 
 async def test_starts_per_sliding_minute_never_exceed_the_limit() -> None:

@@ -8,8 +8,9 @@ from sqlmodel import col
 
 from domains.access import queries
 from domains.access.models import ApiToken, ApiTokenBusiness
+from domains.access.queries import hash_token
 from tests.conftest import Database
-from tests.factories import make_business
+from tests.factories import make_business, make_token
 
 NOW = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
 
@@ -134,3 +135,11 @@ async def test_revoking_by_token_or_by_name_refuses_those_tokens(database: Datab
             await queries.revoke_tokens(session, token=kept, name="laptop", now=NOW)
         with pytest.raises(ValueError, match="either a token or a name"):
             await queries.revoke_tokens(session, now=NOW)
+
+
+async def test_tokens_are_stored_only_as_hashes(database: Database) -> None:
+    token = await make_token(database.sessions, role="operator")
+    async with database.sessions() as session:
+        stored = (await session.scalars(select(ApiToken))).one()
+    assert stored.token_hash == hash_token(token)
+    assert token not in repr(stored.model_dump())
