@@ -1,7 +1,9 @@
-"""A business's cash position: balances, burn, runway and how late its customers pay.
+"""A business's cash position: balances, burn, the 13-week forecast, runway and how late its
+customers pay.
 
-Shared by the decision console (runway impact, size against cash) and the digest (runway,
-forecast), computed once per business per request.
+The one computation behind every view's runway, cash-zero date, covered-until and status
+(``rules.runway``), computed once per business per request and shared by the console (runway
+impact, size against cash, signals) and the digest.
 """
 
 import asyncio
@@ -12,7 +14,9 @@ from decimal import Decimal
 from domains.banking.models import Account
 from resolvers.loaders import Loaders
 from resolvers.rules import cashflow
-from resolvers.rules.cashflow import RunwayFigures, Settlement
+from resolvers.rules.cashflow import Settlement
+from resolvers.rules.forecast import Forecast, forecast_cash
+from resolvers.rules.runway import RunwayFigures, runway_figures
 from resolvers.thresholds import Thresholds
 
 LATENESS_HISTORY_DAYS = 365
@@ -25,6 +29,7 @@ class CashPosition:
 
     accounts: list[Account]
     runway: RunwayFigures
+    forecast: Forecast
     baseline_weekly_spend: Decimal
     lateness: dict[str, int]
 
@@ -40,17 +45,19 @@ def window_start(as_of: date, days: int) -> date:
 
 
 async def cash_position(
-    loaders: Loaders, business_id: int, *, as_of: date, thresholds: Thresholds
+    loaders: Loaders, business_id: int, *, as_of: date, thresholds: Thresholds, currency: str
 ) -> CashPosition:
     """The cash position of ``business_id`` on ``as_of`` (memoised per request)."""
     return await loaders.memo(
         ("cash", business_id, as_of, thresholds),
-        lambda: _cash_position(loaders, business_id, as_of=as_of, thresholds=thresholds),
+        lambda: _cash_position(
+            loaders, business_id, as_of=as_of, thresholds=thresholds, currency=currency
+        ),
     )
 
 
 async def _cash_position(
-    loaders: Loaders, business_id: int, *, as_of: date, thresholds: Thresholds
+    loaders: Loaders, business_id: int, *, as_of: date, thresholds: Thresholds, currency: str
 ) -> CashPosition:
     burn_since = window_start(as_of, 7 * thresholds.burn_window_weeks)
     lateness_since = window_start(as_of, LATENESS_HISTORY_DAYS)
@@ -61,28 +68,45 @@ async def _cash_position(
         loaders.payments_since(burn_since).load(business_id),
         loaders.settlements_since(lateness_since).load(business_id),
     )
-    burn = cashflow.weekly_net_burn(
-        bill_payments=bill_payments,
-        purchases=purchases,
-        payments=payments,
-        as_of=as_of,
-        thresholds=thresholds,
-    )
-    runway = cashflow.runway_figures(
-        cash=cashflow.cash_on_hand(accounts),
-        weekly_net_burn=burn,
-        as_of=as_of,
-        thresholds=thresholds,
+    bills, invoices, decisions = await asyncio.gather(
+        loaders.bills.load(business_id),
+        loaders.invoices.load(business_id),
+        loaders.bill_decisions.load(business_id),
     )
     lateness = cashflow.lateness_from_settlements(
         Settlement(row.customer_qbo_id, row.invoice_qbo_id, row.due_date, row.paid_on)
         for row in settled
     )
+    cash = cashflow.cash_on_hand(accounts)
+    baseline = cashflow.baseline_weekly_spend(purchases, as_of=as_of, thresholds=thresholds)
+    outlook = forecast_cash(
+        cash=cash,
+        as_of=as_of,
+        invoices=invoices,
+        bills=bills,
+        decisions=decisions,
+        lateness=lateness,
+        baseline_weekly_spend=baseline,
+        thresholds=thresholds,
+    )
+    runway = runway_figures(
+        cash=cash,
+        weekly_net_burn=cashflow.weekly_net_burn(
+            bill_payments=bill_payments,
+            purchases=purchases,
+            payments=payments,
+            as_of=as_of,
+            thresholds=thresholds,
+        ),
+        as_of=as_of,
+        thresholds=thresholds,
+        forecast=outlook,
+        currency=currency,
+    )
     return CashPosition(
         accounts=accounts,
         runway=runway,
-        baseline_weekly_spend=cashflow.baseline_weekly_spend(
-            purchases, as_of=as_of, thresholds=thresholds
-        ),
+        forecast=outlook,
+        baseline_weekly_spend=baseline,
         lateness=lateness,
     )

@@ -1,16 +1,12 @@
 """The decision console: bills to pay, schedule or delay, and invoices to chase, ranked."""
 
-import asyncio
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from domains.ap.models import Bill, Vendor
-from domains.ar.models import Customer, Invoice
-from domains.core.models import Business, Term
-from domains.decisions.models import BillDecision
-from resolvers.cash import CashPosition, cash_position
-from resolvers.hygiene import hygiene_report
+from domains.core.models import Business
+from resolvers.assessment import assess_business
+from resolvers.cash import CashPosition
 from resolvers.loaders import Loaders
 from resolvers.pagination import Page, paginate
 from resolvers.rules import bills as bill_rules
@@ -19,8 +15,8 @@ from resolvers.rules import console_summary
 from resolvers.rules.bills import BillAssessment
 from resolvers.rules.collections import InvoiceAssessment
 from resolvers.rules.console_summary import DecisionSummary
-from resolvers.rules.enums import BillAction, BillGroup, EntityType, Urgency
-from resolvers.rules.hygiene.codes import Severity
+from resolvers.rules.enums import BillAction, BillGroup, Urgency
+from resolvers.rules.pay_plan import PayPlan, PayPlanStep
 from resolvers.thresholds import Thresholds
 
 
@@ -44,83 +40,13 @@ class DecisionConsole:
     as_of: date
     cash: CashPosition
     bills: list[BillAssessment]
+    """The bills in view (filtered), in the console's order."""
     invoices: list[InvoiceAssessment]
     summary: DecisionSummary
-
-
-@dataclass(frozen=True)
-class Assessments:
-    """All open bills and invoices assessed, ready or not (the digest needs the others too)."""
-
-    cash: CashPosition
-    bills: list[BillAssessment]
-    invoices: list[InvoiceAssessment]
-
-
-async def assessments(
-    loaders: Loaders, business: Business, *, as_of: date, thresholds: Thresholds
-) -> Assessments:
-    """Every open bill and invoice of ``business`` assessed (memoised per request)."""
-    assert business.id is not None
-    return await loaders.memo(
-        ("assessments", business.id, as_of, thresholds),
-        lambda: _assessments(loaders, business, as_of=as_of, thresholds=thresholds),
-    )
-
-
-async def _assessments(
-    loaders: Loaders, business: Business, *, as_of: date, thresholds: Thresholds
-) -> Assessments:
-    assert business.id is not None
-    currency = business.home_currency
-    (report, _), cash, rows, lines = await asyncio.gather(
-        hygiene_report(loaders, business.id, as_of=as_of, thresholds=thresholds, currency=currency),
-        cash_position(loaders, business.id, as_of=as_of, thresholds=thresholds),
-        _rows(loaders, business.id),
-        loaders.bill_lines.load(business.id),  # hygiene's batch: no statement of its own
-    )
-    bills, invoices, vendors, customers, terms, decisions = rows
-    open_bills = [bill for bill in bills if bill.balance > 0 and bill.due_date is not None]
-    bill_rows = bill_rules.assess_bills(
-        open_bills,
-        as_of=as_of,
-        runway=cash.runway,
-        vendors=vendors,
-        terms=terms,
-        decisions=decisions,
-        blocked_qbo_ids=report.flagged_qbo_ids(EntityType.BILL, Severity.HIGH),
-        thresholds=thresholds,
-        currency=currency,
-        ready_only=False,
-        lines=lines,
-    )
-    invoice_rows = collection_rules.assess_invoices(
-        [invoice for invoice in invoices if invoice.balance > 0],
-        customers=customers,
-        lateness=cash.lateness,
-        as_of=as_of,
-        runway=cash.runway,
-        thresholds=thresholds,
-        ready_only=False,
-    )
-    return Assessments(
-        cash=cash,
-        bills=bill_rows,
-        invoices=invoice_rows,
-    )
-
-
-async def _rows(
-    loaders: Loaders, business_id: int
-) -> tuple[list[Bill], list[Invoice], list[Vendor], list[Customer], list[Term], list[BillDecision]]:
-    return await asyncio.gather(
-        loaders.bills.load(business_id),
-        loaders.invoices.load(business_id),
-        loaders.vendors.load(business_id),
-        loaders.customers.load(business_id),
-        loaders.terms.load(business_id),
-        loaders.bill_decisions.load(business_id),
-    )
+    """Totals of the bills and invoices in view."""
+    pay_plan: PayPlan
+    """The business's whole pay plan (ready MUST_PAY bills against the cash), whatever the
+    filter: what to pay first doesn't change with what the screen shows."""
 
 
 def _bill_matches(bill: BillAssessment, wanted: DecisionFilter) -> bool:
@@ -152,7 +78,7 @@ async def decision_console(
     wanted: DecisionFilter,
 ) -> DecisionConsole:
     """The bills ready for a decision and invoices ready for collection, filtered and ranked."""
-    assessed = await assessments(loaders, business, as_of=as_of, thresholds=thresholds)
+    assessed = await assess_business(loaders, business, as_of=as_of, thresholds=thresholds)
     if wanted.horizon_days is None:
         in_view = [b for b in assessed.bills if b.ready]
     else:  # a different horizon narrows or widens the list; it doesn't re-score the bills
@@ -171,6 +97,7 @@ async def decision_console(
         bills=bills,
         invoices=invoices,
         summary=console_summary.decision_summary(bills, invoices),
+        pay_plan=assessed.pay_plan,
     )
 
 
@@ -180,6 +107,17 @@ def bills_page(
     """A page of the console's bills, all of them or one group's, in the console's order."""
     chosen = [bill for bill in console.bills if group is None or bill.group is group]
     return paginate(chosen, kind="bills", key=bill_rules.bill_order, first=first, after=after)
+
+
+def pay_plan_page(plan: PayPlan, *, first: int | None, after: str | None) -> Page[PayPlanStep]:
+    """A page of the pay plan's steps, in the console's order."""
+    return paginate(
+        plan.steps,
+        kind="pay_plan",
+        key=lambda step: bill_rules.bill_order(step.bill),
+        first=first,
+        after=after,
+    )
 
 
 def collections_page(

@@ -12,55 +12,68 @@ from resolvers.clock import business_today
 from resolvers.digest import Digest as DigestResult
 from resolvers.links import qbo_url
 from resolvers.rules.actions import RunwayAction as ActionResult
-from resolvers.rules.enums import EntityType as EntityTypeValue
-from schema.console import BillRecommendation, CollectionRecommendation, DecisionSummary
+from resolvers.rules.aging import AgingReport
+from resolvers.rules.money import cents
+from schema.console import DecisionSummary
 from schema.context import Info
 from schema.enums import AgingBucket, AlertCode, DigestStatus, EntityType, RunwayActionKind
+from schema.recommendations import BillRecommendation, CollectionRecommendation
 from schema.relay import global_id
+from schema.runway import CashRunway, runway_fields
+
+field = strawberry.field
 
 
-@strawberry.type
+@strawberry.type(description="An active bank account and its balance (their sum is the cash).")
 class AccountBalance:
-    name: str
-    balance: Decimal
-    qbo_id: str
+    name: str = field(description="The account's name in QBO.")
+    balance: Decimal = field(description="Its current balance, to the cent.")
+    qbo_id: str = field(description="Its id in QBO.")
 
 
-@strawberry.type(description="One week of the 13-week outlook.")
+@strawberry.type(
+    description="One week (Monday to Sunday) of the 13-week outlook: closing = opening + "
+    "collections - bills - baselineSpend."
+)
 class ForecastWeek:
-    week_start: date
-    week_end: date
-    opening: Decimal
-    collections: Decimal
-    bills: Decimal
-    baseline_spend: Decimal
-    closing: Decimal
+    week_start: date = field(description="The Monday.")
+    week_end: date = field(description="The Sunday.")
+    opening: Decimal = field(description="Cash at the start (the previous week's closing).")
+    collections: Decimal = field(
+        description="Open invoices expected in: due date shifted by the customer's lateness."
+    )
+    bills: Decimal = field(description="Open bills expected out: decided date, else due date.")
+    baseline_spend: Decimal = field(
+        description="Spending not seen in bills: the trailing weekly average of purchases "
+        "(week 1 only from asOf to Sunday)."
+    )
+    closing: Decimal = field(description="Cash at the end.")
 
 
-@strawberry.type
+@strawberry.type(description="Something the owner should know this week, naming its cause.")
 class Alert:
-    code: AlertCode
-    level: DigestStatus
-    message: str
+    code: AlertCode = field(description="Why the alert is raised.")
+    level: DigestStatus = field(description="WARNING or CRITICAL.")
+    message: str = field(description="What is wrong, in figures.")
 
 
-@strawberry.type
+@strawberry.type(description="Open documents in one aging bucket.")
 class AgingTotal:
-    bucket: AgingBucket
-    count: int
-    amount: Decimal
+    bucket: AgingBucket = field(description="Days past the effective due date.")
+    count: int = field(description="Documents in the bucket.")
+    amount: Decimal = field(description="Their open balances.")
 
 
 @strawberry.type(description="A move that adds runway, e.g. delaying a bill: '+N days'.")
 class RunwayAction:
-    kind: RunwayActionKind
-    description: str
-    days_added: int
-    amount: Decimal
-    entity_type: EntityType
-    entity_id: strawberry.ID
-    label: str
-    qbo_url: str
+    kind: RunwayActionKind = field(description="Delay a bill, collect an invoice, take a discount.")
+    description: str = field(description="The move and what it adds, in words.")
+    days_added: int = field(description="Days of net burn the money covers, half up.")
+    amount: Decimal = field(description="The money moved (the balance, or the discount saved).")
+    entity_type: EntityType = field(description="BILL or INVOICE.")
+    entity_id: strawberry.ID = field(description="The record's global id.")
+    label: str = field(description="The record, as a bookkeeper names it.")
+    qbo_url: str = field(description="The record in QBO.")
 
     @classmethod
     def from_result(cls, action: ActionResult, app_url: str) -> Self:
@@ -72,110 +85,136 @@ class RunwayAction:
             entity_type=action.entity_type,
             entity_id=global_id(action.entity_type.value.capitalize(), action.entity_id),
             label=action.label,
-            qbo_url=qbo_url(app_url, EntityTypeValue(action.entity_type), action.qbo_id),
+            qbo_url=qbo_url(app_url, action.entity_type, action.qbo_id),
         )
 
 
-@strawberry.type
+def _aging(report: AgingReport) -> list[AgingTotal]:
+    return [AgingTotal(bucket=t.bucket, count=t.count, amount=t.amount) for t in report.buckets]
+
+
+@strawberry.type(
+    description="What the business owes: open bills. A bill without a due date is due on its "
+    "date (QBO's default); open = every bucket, overdue = the buckets past due."
+)
 class Payables:
-    open_count: int
-    open_amount: Decimal
-    due_this_week_count: int
-    due_this_week_amount: Decimal
-    overdue_count: int
-    overdue_amount: Decimal
+    open_count: int = field(description="Open bills: the sum of every aging bucket.")
+    open_amount: Decimal = field(description="Their open balances.")
+    due_this_week_count: int = field(description="Bills due from asOf to Sunday.")
+    due_this_week_amount: Decimal = field(description="Their open balances.")
+    overdue_count: int = field(description="Bills past due: the sum of the past-due buckets.")
+    overdue_amount: Decimal = field(description="Their open balances.")
+    aging: list[AgingTotal] = field(description="Open bills by days past due, all five buckets.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="What the business is owed: open invoices. An invoice without a due date is "
+    "due on its date (QBO's default); open = every bucket, overdue = the buckets past due."
+)
 class Receivables:
-    open_count: int
-    open_amount: Decimal
-    overdue_count: int
-    overdue_amount: Decimal
-    aging: list[AgingTotal]
+    open_count: int = field(description="Open invoices: the sum of every aging bucket.")
+    open_amount: Decimal = field(description="Their open balances.")
+    overdue_count: int = field(description="Invoices past due: the sum of the past-due buckets.")
+    overdue_amount: Decimal = field(description="Their open balances.")
+    aging: list[AgingTotal] = field(description="Open invoices by days past due, all five buckets.")
 
 
-@strawberry.type
+@strawberry.type(description="The hygiene tray in a few numbers (the whole business).")
 class HygieneSummary:
-    score: int
-    issue_count: int
-    high_count: int
-    medium_count: int
-    low_count: int
-    amount_at_stake: Decimal
+    score: int = field(description="100 when nothing is wrong, down to 0.")
+    issue_count: int = field(description="Issues across flagged records.")
+    high_count: int = field(description="Records whose worst issue is HIGH.")
+    medium_count: int = field(description="Records whose worst issue is MEDIUM.")
+    low_count: int = field(description="Records whose worst issue is LOW.")
+    amount_at_stake: Decimal = field(description="Flagged amounts' total.")
 
 
-@strawberry.type
+@strawberry.type(description="How fresh the mirror is when the digest is read.")
 class DataFreshness:
-    synced_at: datetime | None
-    stale: bool = strawberry.field(description="Never synced, or more than 24 hours ago.")
+    synced_at: datetime | None = field(description="When it last synced with QBO.")
+    stale: bool = field(description="Never synced, or more than 24 hours ago.")
 
 
-@strawberry.type(description="One business's week: cash, runway, outlook, what is due and owed.")
-class Digest:
-    business_id: strawberry.ID
-    business_name: str
-    currency: str
-    week_start: date
-    week_end: date
-    as_of: date
-    generated_at: datetime
-    data_synced_at: datetime | None
-    status: DigestStatus
-    cash: Decimal
-    bank_accounts: list[AccountBalance]
-    weekly_net_burn: Decimal
-    runway_weeks: Decimal | None = strawberry.field(description="Null when not burning cash.")
-    not_burning: bool
-    covered_until: date | None
-    cash_zero_date: date | None
-    forecast: list[ForecastWeek]
-    alerts: list[Alert]
-    payables: Payables
-    receivables: Receivables
-    bills_due_this_week: list[BillRecommendation]
-    overdue_invoices: list[CollectionRecommendation]
-    top_actions: list[RunwayAction]
-    hygiene: HygieneSummary
-    decisions: DecisionSummary
-    freshness: DataFreshness
-    recipients: list[str]
+@strawberry.type(
+    description="One business's week: cash and runway, a 13-week outlook, what is due and owed, "
+    "what needs fixing."
+)
+class Digest(CashRunway):
+    business_id: strawberry.ID = field(description="The business's global id.")
+    business_name: str = field(description="The company's name.")
+    currency: str = field(description="Its home currency (ISO code).")
+    week_start: date = field(description="The week's Monday.")
+    week_end: date = field(description="The week's Sunday.")
+    as_of: date = field(
+        description="The day the figures are as of: the business's today in the current week, "
+        "else the week's Monday."
+    )
+    generated_at: datetime = field(description="When this digest was computed.")
+    data_synced_at: datetime | None = field(description="When the mirror last synced with QBO.")
+    headline: str = field(
+        description="The status and the figure behind it, as the e-mail's subject says it."
+    )
+    bank_accounts: list[AccountBalance] = field(description="The accounts summed into cash.")
+    forecast: list[ForecastWeek] = field(description="The 13 weeks ahead.")
+    alerts: list[Alert] = field(description="What to know this week, CRITICAL first.")
+    payables: Payables = field(description="What the business owes.")
+    receivables: Receivables = field(description="What it is owed.")
+    bills_due_this_week: list[BillRecommendation] = field(
+        description="The top 5 bills due from asOf to Sunday, in the console's order."
+    )
+    overdue_invoices: list[CollectionRecommendation] = field(
+        description="The top 5 overdue invoices, by priority."
+    )
+    top_actions: list[RunwayAction] = field(
+        description="The moves that would add the most runway, most first."
+    )
+    hygiene: HygieneSummary = field(description="The hygiene tray in numbers.")
+    decisions: DecisionSummary = field(description="The decision console in numbers.")
+    freshness: DataFreshness = field(description="How fresh the mirror is.")
+    recipients: list[str] = field(description="Who the e-mail goes to.")
 
     @classmethod
     def from_result(cls, result: DigestResult, app_url: str) -> Self:
-        business, runway = result.business, result.cash.runway
-        report = result.hygiene
+        business, assessment = result.business, result.assessment
+        report, payables, receivables = (
+            assessment.hygiene,
+            assessment.payables,
+            assessment.receivables,
+        )
         return cls(
+            **runway_fields(assessment.cash.runway),
             business_id=global_id("Business", business.id),
             business_name=business.name,
             currency=business.home_currency,
             week_start=result.week_start,
             week_end=result.week_end,
-            as_of=result.as_of,
+            as_of=assessment.as_of,
             generated_at=result.generated_at,
             data_synced_at=business.last_synced_at,
-            status=result.status,
-            cash=runway.cash,
+            headline=result.headline,
             bank_accounts=[
                 AccountBalance(
-                    name=a.name, balance=a.current_balance or Decimal(0), qbo_id=a.qbo_id
+                    name=a.name, balance=cents(a.current_balance or Decimal(0)), qbo_id=a.qbo_id
                 )
                 for a in result.bank_accounts
             ],
-            weekly_net_burn=runway.weekly_net_burn,
-            runway_weeks=runway.runway_weeks,
-            not_burning=runway.runway_weeks is None,
-            covered_until=runway.covered_until,
-            cash_zero_date=result.forecast.cash_zero_date,
-            forecast=[ForecastWeek(**vars(week)) for week in result.forecast.weeks],
+            forecast=[ForecastWeek(**vars(week)) for week in assessment.cash.forecast.weeks],
             alerts=[Alert(code=a.code, level=a.level, message=a.message) for a in result.alerts],
-            payables=Payables(**vars(result.payables)),
+            payables=Payables(
+                open_count=payables.aging.open_count,
+                open_amount=payables.aging.open_amount,
+                due_this_week_count=payables.due_this_week_count,
+                due_this_week_amount=payables.due_this_week_amount,
+                overdue_count=payables.aging.overdue_count,
+                overdue_amount=payables.aging.overdue_amount,
+                aging=_aging(payables.aging),
+            ),
             receivables=Receivables(
-                **vars(result.receivables),
-                aging=[
-                    AgingTotal(bucket=a.bucket, count=a.count, amount=a.amount)
-                    for a in result.aging
-                ],
+                open_count=receivables.open_count,
+                open_amount=receivables.open_amount,
+                overdue_count=receivables.overdue_count,
+                overdue_amount=receivables.overdue_amount,
+                aging=_aging(receivables),
             ),
             bills_due_this_week=[
                 BillRecommendation.from_result(b, app_url) for b in result.bills_due_this_week
@@ -183,7 +222,7 @@ class Digest:
             overdue_invoices=[
                 CollectionRecommendation.from_result(i, app_url) for i in result.overdue_invoices
             ],
-            top_actions=[RunwayAction.from_result(a, app_url) for a in result.top_actions],
+            top_actions=[RunwayAction.from_result(a, app_url) for a in assessment.top_actions],
             hygiene=HygieneSummary(
                 score=report.score,
                 issue_count=report.issue_count,
@@ -192,7 +231,7 @@ class Digest:
                 low_count=report.low_count,
                 amount_at_stake=report.amount_at_stake,
             ),
-            decisions=DecisionSummary.from_result(result.decisions),
+            decisions=DecisionSummary.from_result(assessment.decisions),
             freshness=DataFreshness(
                 synced_at=result.freshness.last_synced_at, stale=result.freshness.stale
             ),

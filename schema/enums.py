@@ -17,6 +17,7 @@ from resolvers.rules.enums import (
     EntityType,
     RunwayActionKind,
     Signal,
+    StatusBasis,
     Urgency,
 )
 from resolvers.rules.hygiene.codes import IssueCode, Severity
@@ -35,6 +36,7 @@ for _enum, _description in (
     (Urgency, "Where a document stands against its due date."),
     (AlertCode, "Why the digest raises an alert."),
     (RunwayActionKind, "A move that adds runway."),
+    (StatusBasis, "Which measure decided a business's status."),
 ):
     strawberry.enum(_enum, description=_description)
 
@@ -51,5 +53,6 @@ __all__ = [
     "RunwayActionKind",
     "Severity",
     "Signal",
+    "StatusBasis",
     "Urgency",
 ]

@@ -13,6 +13,7 @@ from domains.ar.models import Invoice as InvoiceRow
 from domains.mirror_columns import ContactFields, DocumentFields
 from resolvers.links import qbo_url
 from resolvers.rules.enums import EntityType
+from resolvers.rules.hygiene.items import RelatedRecord as RelatedResult
 from schema.relay import Node, global_id
 
 
@@ -97,3 +98,26 @@ class Customer(Party):
     @classmethod
     def from_row(cls, row: CustomerRow, app_url: str) -> Self:
         return cls(**_party(row, EntityType.CUSTOMER, app_url))
+
+
+@strawberry.type(description="Another record an issue or recommendation points at.")
+class RelatedRecord:
+    id: strawberry.ID = strawberry.field(description="Its global id (fetch it with `node`).")
+    entity_type: EntityType = strawberry.field(description="What kind of record it is.")
+    qbo_id: str = strawberry.field(description="Its id in QBO.")
+    label: str = strawberry.field(description='How a bookkeeper names it: "Bill 1043 from …".')
+    amount: Decimal = strawberry.field(description="Its total.")
+    txn_date: date | None = strawberry.field(description="Its date.")
+    qbo_url: str = strawberry.field(description="The record in QBO.")
+
+    @classmethod
+    def from_result(cls, related: RelatedResult, app_url: str) -> Self:
+        return cls(
+            id=global_id(related.entity_type.value.capitalize(), related.entity_id),
+            entity_type=related.entity_type,
+            qbo_id=related.qbo_id,
+            label=related.label,
+            amount=related.amount,
+            txn_date=related.txn_date,
+            qbo_url=qbo_url(app_url, related.entity_type, related.qbo_id),
+        )

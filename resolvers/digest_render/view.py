@@ -25,9 +25,10 @@ from resolvers.digest_render.formats import (
     to_datetime,
     to_decimal,
     week_range,
-    weeks_phrase,
 )
+from resolvers.rules.enums import DigestStatus, StatusBasis
 from resolvers.rules.money import round_int
+from resolvers.rules.runway import RunwayFigures, headline
 
 SUBJECT_MAX = 255
 """``StoredDigest.subject`` holds at most this many characters."""
@@ -163,15 +164,17 @@ def digest_view(snapshot: Mapping[str, Any]) -> DigestView:
     zero = snapshot["cashZeroDate"]
     payables, receivables = snapshot["payables"], snapshot["receivables"]
     forecast = snapshot["forecast"]
-    headline = weeks_phrase(snapshot["runwayWeeks"])
+    headline = digest_headline(snapshot)
     cash = money(snapshot["cash"])
     net_burn = to_decimal(snapshot["weeklyNetBurn"])
     runway = "Not burning" if snapshot["notBurning"] else f"{snapshot['runwayWeeks']} weeks"
-    covered_until = (
-        f"Covered until {long_date(to_date(covered))}"
-        if covered is not None
-        else "Money in covers money out"
-    )
+    as_of = to_date(snapshot["asOf"])
+    if covered is None:
+        covered_until = "Money in covers money out"
+    elif to_date(covered) < as_of:
+        covered_until = "Cash doesn't cover what is due"
+    else:
+        covered_until = f"Covered until {long_date(to_date(covered))}"
     accounts = len(snapshot["bankAccounts"])
     alerts = snapshot["alerts"]
     return DigestView(
@@ -249,11 +252,37 @@ def digest_subject(snapshot: Mapping[str, Any]) -> str:
     if len(name) > NAME_MAX:
         name = name[: NAME_MAX - 1].rstrip() + "…"
     week = day_month(to_date(snapshot["weekStart"]))
-    subject = (
-        f"Runway · {name} · week of {week}: "
-        f"{snapshot['status']}, {weeks_phrase(snapshot['runwayWeeks'])}"
-    )
+    subject = f"Runway · {name} · week of {week}: {snapshot['status']}, {digest_headline(snapshot)}"
     return subject[:SUBJECT_MAX]
+
+
+def digest_headline(snapshot: Mapping[str, Any]) -> str:
+    """The figure behind the status, worded as the live ``Digest.headline`` (``rules.runway``)
+    with the e-mail's dates: the subject and the banner say the same as every view."""
+    return headline(runway_of(snapshot), format_date=long_date)
+
+
+def runway_of(snapshot: Mapping[str, Any]) -> RunwayFigures:
+    """The runway figures a snapshot recorded (its ``CashRunway`` fields)."""
+
+    def day(key: str) -> date | None:
+        value = snapshot[key]
+        return None if value is None else to_date(value)
+
+    weeks = snapshot["runwayWeeks"]
+    return RunwayFigures(
+        as_of=to_date(snapshot["asOf"]),
+        cash=to_decimal(snapshot["cash"]),
+        weekly_net_burn=to_decimal(snapshot["weeklyNetBurn"]),
+        runway_weeks=None if weeks is None else to_decimal(weeks),
+        runway_status=DigestStatus(snapshot["runwayStatus"]),
+        cash_zero_date=day("cashZeroDate"),
+        forecast_status=DigestStatus(snapshot["forecastStatus"]),
+        status=DigestStatus(snapshot["status"]),
+        status_basis=StatusBasis(snapshot["statusBasis"]),
+        covered_until=day("coveredUntil"),
+        status_reason=snapshot["statusReason"],
+    )
 
 
 def _cash_zero_line(cash_zero_date: str | None, week_end: date) -> str | None:

@@ -5,7 +5,7 @@ days of net burn its money covers, ``amount / average daily net burn`` rounded h
 days, the same measure as a bill's runway impact:
 
 - DELAY_BILL: a bill the console recommends to DELAY, with no decision recorded yet; adds its
-  balance's days.
+  runway impact (``RunwayFigures.impact_days``: its balance's days, at most the whole runway).
 - COLLECT_INVOICE: an overdue invoice; adds its balance's days.
 - TAKE_DISCOUNT: a bill with a TAKE_DISCOUNT signal; adds the savings' days.
 
@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from resolvers.rules.bills import BillAssessment
-from resolvers.rules.cashflow import RunwayFigures
 from resolvers.rules.collections import InvoiceAssessment
 from resolvers.rules.enums import BillAction, EntityType, RunwayActionKind, Signal
 from resolvers.rules.labels import plural
-from resolvers.rules.money import format_money, round_int
+from resolvers.rules.money import ZERO, format_money, round_int
+from resolvers.rules.runway import RunwayFigures
 from resolvers.thresholds import Thresholds
 
 
@@ -67,7 +67,7 @@ def top_runway_actions(
         if bill.decided_action is not None:
             continue
         if bill.action is BillAction.DELAY:
-            added = days(bill.amount)
+            added = round_int(bill.runway_impact_days or ZERO)
             description = (
                 f"Delay {bill.label} ({format_money(bill.amount, currency)}, "
                 f"due {bill.due_date}): +{plural(added, 'day')}"

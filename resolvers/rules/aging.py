@@ -1,80 +1,94 @@
-"""What is owed and owing: open payables and receivables, overdue totals and aging buckets."""
+"""What is owed and owing: open payables and receivables by age, every total a sum of buckets.
+
+One rule for every total and bucket (interpretation, said in the README): a document is *open*
+when it is not deleted and its balance is above zero; its *effective due date* is its due date,
+else its transaction date (QBO's own default when a due date is left empty), else it is current.
+It is *overdue* when the effective due date is before ``as_of``. So "16 invoices overdue" is
+always the sum of the past-due buckets beside it, and "open" the sum of all five.
+
+Buckets by days past the effective due date: CURRENT 0 or less, 1-30, 31-60, 61-90, 90+ meaning
+91 and more (the same boundary as STALE_OPEN).
+"""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Protocol
 
-from domains.ap.models import Bill
-from domains.ar.models import Invoice
 from resolvers.rules.dates import week_end
 from resolvers.rules.enums import AgingBucket
-from resolvers.rules.money import ZERO
+from resolvers.rules.money import ZERO, cents
 
 
-@dataclass(frozen=True)
-class PayablesSummary:
-    """Open bills: all, due this week (today through Sunday), and overdue (due before today)."""
+class OpenDocument(Protocol):
+    """What aging reads of a bill or an invoice."""
 
-    open_count: int
-    open_amount: Decimal
-    due_this_week_count: int
-    due_this_week_amount: Decimal
-    overdue_count: int
-    overdue_amount: Decimal
-
-
-@dataclass(frozen=True)
-class ReceivablesSummary:
-    """Open invoices: all, and overdue (due before today)."""
-
-    open_count: int
-    open_amount: Decimal
-    overdue_count: int
-    overdue_amount: Decimal
-
-
-def payables_summary(bills: Iterable[Bill], *, as_of: date) -> PayablesSummary:
-    """Totals of open (balance > 0, not deleted) bills; "this week" ends on ``as_of``'s Sunday."""
-    sunday = week_end(as_of)
-    counts = [0, 0, 0]
-    amounts = [ZERO, ZERO, ZERO]
-    for bill in bills:
-        if bill.deleted_at is not None or bill.balance <= 0:
-            continue
-        counts[0] += 1
-        amounts[0] += bill.balance
-        if bill.due_date is None:
-            continue
-        slot = 2 if bill.due_date < as_of else 1 if bill.due_date <= sunday else None
-        if slot is not None:
-            counts[slot] += 1
-            amounts[slot] += bill.balance
-    return PayablesSummary(counts[0], amounts[0], counts[1], amounts[1], counts[2], amounts[2])
-
-
-def receivables_summary(invoices: Iterable[Invoice], *, as_of: date) -> ReceivablesSummary:
-    """Totals of open (balance > 0, not deleted) invoices."""
-    open_count = overdue_count = 0
-    open_amount = overdue_amount = ZERO
-    for invoice in invoices:
-        if invoice.deleted_at is not None or invoice.balance <= 0:
-            continue
-        open_count += 1
-        open_amount += invoice.balance
-        if invoice.due_date is not None and invoice.due_date < as_of:
-            overdue_count += 1
-            overdue_amount += invoice.balance
-    return ReceivablesSummary(open_count, open_amount, overdue_count, overdue_amount)
+    @property
+    def due_date(self) -> date | None: ...
+    @property
+    def txn_date(self) -> date | None: ...
+    @property
+    def balance(self) -> Decimal: ...
+    @property
+    def deleted_at(self) -> datetime | None: ...
 
 
 @dataclass(frozen=True)
 class AgingTotal:
-    """Open invoices in one aging bucket."""
+    """Open documents in one aging bucket."""
 
     bucket: AgingBucket
     count: int
     amount: Decimal
+
+
+@dataclass(frozen=True)
+class AgingReport:
+    """Open documents in all five buckets, in order; the totals are sums of the buckets."""
+
+    buckets: tuple[AgingTotal, ...]
+
+    @property
+    def open_count(self) -> int:
+        return sum(total.count for total in self.buckets)
+
+    @property
+    def open_amount(self) -> Decimal:
+        return sum((total.amount for total in self.buckets), ZERO)
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(t.count for t in self.buckets if t.bucket is not AgingBucket.CURRENT)
+
+    @property
+    def overdue_amount(self) -> Decimal:
+        return sum((t.amount for t in self.buckets if t.bucket is not AgingBucket.CURRENT), ZERO)
+
+
+@dataclass(frozen=True)
+class PayablesSummary:
+    """Open bills by age, and those due this week (effective due date from today to Sunday)."""
+
+    aging: AgingReport
+    due_this_week_count: int
+    due_this_week_amount: Decimal
+
+
+def effective_due_date(due_date: date | None, txn_date: date | None) -> date | None:
+    """The due date, else the transaction date (QBO's default for an empty due date)."""
+    return due_date if due_date is not None else txn_date
+
+
+def is_open(document: OpenDocument) -> bool:
+    """Not deleted, with a balance above zero."""
+    return document.deleted_at is None and document.balance > 0
+
+
+def days_past_due(document: OpenDocument, as_of: date) -> int:
+    """Days past the effective due date (negative before it; 0 without any date)."""
+    due = effective_due_date(document.due_date, document.txn_date)
+    return (as_of - due).days if due is not None else 0
 
 
 def aging_bucket(days_overdue: int) -> AgingBucket:
@@ -90,15 +104,33 @@ def aging_bucket(days_overdue: int) -> AgingBucket:
     return AgingBucket.DAYS_90_PLUS
 
 
-def aging_summary(invoices: Iterable[Invoice], *, as_of: date) -> tuple[AgingTotal, ...]:
-    """Open invoices per aging bucket, all five buckets in order (empty ones with zeros)."""
+def aging_report(documents: Iterable[OpenDocument], *, as_of: date) -> AgingReport:
+    """Open documents per bucket, all five in order (empty ones with zeros), to the cent."""
     counts = dict.fromkeys(AgingBucket, 0)
     amounts = dict.fromkeys(AgingBucket, ZERO)
-    for invoice in invoices:
-        if invoice.deleted_at is not None or invoice.balance <= 0:
+    for document in documents:
+        if not is_open(document):
             continue
-        due = invoice.due_date or invoice.txn_date
-        bucket = aging_bucket((as_of - due).days if due is not None else 0)
+        bucket = aging_bucket(days_past_due(document, as_of))
         counts[bucket] += 1
-        amounts[bucket] += invoice.balance
-    return tuple(AgingTotal(bucket, counts[bucket], amounts[bucket]) for bucket in AgingBucket)
+        amounts[bucket] += document.balance
+    return AgingReport(
+        tuple(AgingTotal(bucket, counts[bucket], cents(amounts[bucket])) for bucket in AgingBucket)
+    )
+
+
+def payables_summary(bills: Iterable[OpenDocument], *, as_of: date) -> PayablesSummary:
+    """Open bills by age, and due this week: effective due date from ``as_of`` to its Sunday."""
+    chosen = [bill for bill in bills if is_open(bill)]
+    sunday = week_end(as_of)
+    this_week = [
+        bill
+        for bill in chosen
+        if (due := effective_due_date(bill.due_date, bill.txn_date)) is not None
+        and as_of <= due <= sunday
+    ]
+    return PayablesSummary(
+        aging=aging_report(chosen, as_of=as_of),
+        due_this_week_count=len(this_week),
+        due_this_week_amount=cents(sum((bill.balance for bill in this_week), ZERO)),
+    )

@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from datetime import UTC, date
 
 from resolvers.rules.bills import BillAssessment
-from resolvers.rules.cashflow import RunwayFigures
 from resolvers.rules.enums import AlertCode, DigestStatus
 from resolvers.rules.forecast import Forecast
 from resolvers.rules.freshness import MirrorFreshness
 from resolvers.rules.labels import plural
 from resolvers.rules.money import ZERO, format_money
+from resolvers.rules.runway import RunwayFigures
 from resolvers.rules.status import forecast_status
 from resolvers.thresholds import Thresholds
 
@@ -37,7 +37,37 @@ def digest_alerts(
     thresholds: Thresholds,
     currency: str = "USD",
 ) -> tuple[Alert, ...]:
-    """Alerts, CRITICAL first, each message naming its cause.
+    """Every alert of a digest: the books' and the mirror's freshness, CRITICAL first."""
+    return merged(
+        book_alerts(
+            runway=runway,
+            forecast=forecast,
+            bills=bills,
+            as_of=as_of,
+            thresholds=thresholds,
+            currency=currency,
+        ),
+        freshness_alerts(freshness),
+    )
+
+
+def merged(*groups: Iterable[Alert]) -> tuple[Alert, ...]:
+    """Alerts of several sources in one order: CRITICAL first, then by code."""
+    alerts = [alert for group in groups for alert in group]
+    alerts.sort(key=lambda alert: (-alert.level.rank, _CODE_ORDER[alert.code]))
+    return tuple(alerts)
+
+
+def book_alerts(
+    *,
+    runway: RunwayFigures,
+    forecast: Forecast,
+    bills: Iterable[BillAssessment],
+    as_of: date,
+    thresholds: Thresholds,
+    currency: str = "USD",
+) -> tuple[Alert, ...]:
+    """What the books say on ``as_of`` (stored with an assessment), each naming its cause.
 
     Args:
         bills: assessed open bills (overdue bills of critical vendors raise an alert).
@@ -55,11 +85,11 @@ def digest_alerts(
     zero_alert = _cash_zero_alert(forecast, as_of=as_of, thresholds=thresholds, currency=currency)
     if zero_alert is not None:
         alerts.append(zero_alert)
-    if runway.burning and runway.status is not DigestStatus.HEALTHY:
+    if runway.burning and runway.runway_status is not DigestStatus.HEALTHY:
         alerts.append(
             Alert(
                 AlertCode.LOW_RUNWAY,
-                runway.status,
+                runway.runway_status,
                 f"Runway is {runway.runway_weeks} weeks: "
                 f"{format_money(runway.cash, currency)} in the bank against a net burn of "
                 f"{format_money(runway.weekly_net_burn, currency)} a week",
@@ -80,6 +110,12 @@ def digest_alerts(
                 f"({format_money(total, currency)}): {named}{more}",
             )
         )
+    return merged(alerts)
+
+
+def freshness_alerts(freshness: MirrorFreshness) -> tuple[Alert, ...]:
+    """What the mirror's age says when the digest is read (never stored: the clock moves on)."""
+    alerts: list[Alert] = []
     if freshness.last_synced_at is None:
         alerts.append(
             Alert(
@@ -98,7 +134,6 @@ def digest_alerts(
                 f"Data last synced {synced}, {hours} hours ago: figures may be out of date",
             )
         )
-    alerts.sort(key=lambda alert: (-alert.level.rank, _CODE_ORDER[alert.code]))
     return tuple(alerts)
 
 

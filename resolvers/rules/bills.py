@@ -12,18 +12,23 @@ How a bill's recommendation is built (interpretations of DESIGN.md §5 spelled o
   which includes not burning); SMALL_VS_BURN (burning, and the balance is at most 10% of one
   week's net burn). Opportunity: TAKE_DISCOUNT (a discount is still available and runway allows,
   see ``discounts``).
-- Group: SCHEDULED when a decision is in effect (a person decided; it supersedes the rules);
-  else MUST_PAY with any must-pay signal; else SCHEDULED when taking a discount; else CAN_DELAY
-  with any can-delay signal; else SCHEDULED (nothing urgent, nothing to gain by waiting: pay on
-  schedule). A critical vendor is a must-pay signal, so a critical vendor's bill is never
-  CAN_DELAY and never DELAY.
+- ``signals`` lists every signal whose condition holds (a bill due in 28 days with a healthy
+  runway carries DUE_LATER_HEALTHY_RUNWAY whether or not a discount is also worth taking), and
+  ``reasons`` has one sentence per signal in the same order, then one last sentence, the verdict,
+  saying why the group and action follow: every recommendation says why, a bill without any
+  signal included.
+- Group, by precedence: SCHEDULED when a decision is in effect (a person decided; it supersedes
+  the rules); else MUST_PAY with any must-pay signal; else SCHEDULED when taking a discount; else
+  CAN_DELAY with any can-delay signal; else SCHEDULED (nothing urgent, nothing to gain by waiting:
+  pay on schedule). A critical vendor is a must-pay signal, so a critical vendor's bill is never
+  CAN_DELAY and never DELAY: it is SCHEDULEd for its latest safe pay date, which the verdict says.
 - Recommended pay date: the latest safe pay date (due - lead time, never before today), or the
-  discount's pay-by date when earlier and TAKE_DISCOUNT applies.
-- Action: DELAY when the bill's only signals are can-delay ones; otherwise PAY_NOW when the
-  recommended pay date is today, else SCHEDULE. ``signals`` lists only the signals that produced
-  the recommendation (can-delay signals are dropped from a must-pay or discount bill), with one
-  reason sentence each, in the same order; a bill with no signal is simply SCHEDULEd on its
-  latest safe pay date.
+  discount's pay-by date when earlier and TAKE_DISCOUNT applies; with a decision in effect, the
+  decided date (never before today).
+- Action: DELAY for CAN_DELAY bills and for a DELAY_TO decision; otherwise PAY_NOW when the
+  recommended pay date is today, else SCHEDULE.
+- Runway impact: the days of runway paying the bill uses up (``RunwayFigures.impact_days``): its
+  balance in days of net burn, never more than the whole runway.
 - Priority (0-100 integer, half up, deterministic): urgency up to 50 (overdue 50; due soon 40;
   otherwise ``30 * (horizon - days) / (horizon - 3)``: just under 30 the day after "due soon", 0
   at the horizon) + size up to 30 (``30 * balance / (15% of cash)``, capped; 30 when cash <= 0)
@@ -39,7 +44,6 @@ from decimal import Decimal
 from domains.ap.models import Bill, BillLine, Vendor
 from domains.core.models import Term
 from domains.decisions.models import BillDecision
-from resolvers.rules.cashflow import RunwayFigures
 from resolvers.rules.dates import urgency
 from resolvers.rules.decisions import decision_action, decisions_in_effect
 from resolvers.rules.discounts import DiscountOpportunity, discount_opportunity
@@ -55,6 +59,7 @@ from resolvers.rules.enums import (
 )
 from resolvers.rules.labels import bill_label, plural
 from resolvers.rules.money import format_money, format_percent, round_int
+from resolvers.rules.runway import RunwayFigures
 from resolvers.rules.vendors import bill_term, critical_keyword, late_fee_keyword
 from resolvers.thresholds import Thresholds
 
@@ -199,28 +204,43 @@ def assess_bill(
         thresholds=thresholds,
         currency=money,
     )
-    must = any(signal in MUST_PAY_SIGNALS for signal, _ in found)
-    take_discount = any(signal is Signal.TAKE_DISCOUNT for signal, _ in found)
-    if must or take_discount:
-        # Only the signals that produced the recommendation are listed: a reason to wait does not
-        # explain a bill that must be paid (or is worth paying early).
-        found = [(signal, reason) for signal, reason in found if signal not in CAN_DELAY_SIGNALS]
     signals = tuple(signal for signal, _ in found)
+    must = any(signal in MUST_PAY_SIGNALS for signal in signals)
+    take_discount = Signal.TAKE_DISCOUNT in signals
     delay = any(signal in CAN_DELAY_SIGNALS for signal in signals)
-
     pay_date = min(safe, discount.pay_by) if take_discount and discount is not None else safe
-    if delay and not must and not take_discount:
-        action = BillAction.DELAY
-    else:
-        action = BillAction.PAY_NOW if pay_date <= as_of else BillAction.SCHEDULE
-    if decision is not None or (take_discount and not must):
+    decided = decision_action(decision) if decision is not None else None
+    if decision is not None and decided is not None:
         group = BillGroup.SCHEDULED
-    elif must:
-        group = BillGroup.MUST_PAY
-    elif delay:
-        group = BillGroup.CAN_DELAY
+        pay_date = max(decision.decided_for, as_of)
+        if decided is DecisionAction.DELAY_TO:
+            action = BillAction.DELAY
+        else:
+            action = BillAction.PAY_NOW if pay_date <= as_of else BillAction.SCHEDULE
     else:
-        group = BillGroup.SCHEDULED
+        if must:
+            group = BillGroup.MUST_PAY
+        elif take_discount:
+            group = BillGroup.SCHEDULED
+        elif delay:
+            group = BillGroup.CAN_DELAY
+        else:
+            group = BillGroup.SCHEDULED
+        if group is BillGroup.CAN_DELAY:
+            action = BillAction.DELAY
+        else:
+            action = BillAction.PAY_NOW if pay_date <= as_of else BillAction.SCHEDULE
+    verdict = _verdict(
+        group=group,
+        action=action,
+        pay_date=pay_date,
+        safe=safe,
+        as_of=as_of,
+        critical=critical is not None,
+        take_discount=take_discount,
+        decision=decision,
+        thresholds=thresholds,
+    )
 
     return BillAssessment(
         bill_id=bill.id,
@@ -244,7 +264,7 @@ def assess_bill(
         action=action,
         group=group,
         signals=signals,
-        reasons=tuple(reason for _, reason in found),
+        reasons=(*(reason for _, reason in found), verdict),
         priority=bill_priority(
             days_until_due=days,
             amount=bill.balance,
@@ -252,10 +272,10 @@ def assess_bill(
             critical=critical is not None,
             thresholds=thresholds,
         ),
-        runway_impact_days=runway.days_of_burn(bill.balance),
+        runway_impact_days=runway.impact_days(bill.balance),
         critical_vendor=critical is not None,
         discount=discount,
-        decided_action=decision_action(decision) if decision is not None else None,
+        decided_action=decided,
         decided_for=decision.decided_for if decision is not None else None,
     )
 
@@ -380,3 +400,36 @@ def _signals(
             )
         )
     return found
+
+
+def _verdict(
+    *,
+    group: BillGroup,
+    action: BillAction,
+    pay_date: date,
+    safe: date,
+    as_of: date,
+    critical: bool,
+    take_discount: bool,
+    decision: BillDecision | None,
+    thresholds: Thresholds,
+) -> str:
+    """The sentence that says why the bill is in its group with its action (the last reason)."""
+    if decision is not None:
+        verb = "delay it to" if action is BillAction.DELAY else "pay it on"
+        return f"{decision.decided_by} decided to {verb} {decision.decided_for}"
+    latest = (
+        f"the latest safe pay date ({plural(thresholds.payment_lead_days, 'day')} before it is due)"
+    )
+    on_time = "today" if pay_date <= as_of else f"on {pay_date}, {latest}"
+    early = "today" if pay_date <= as_of else f"on {pay_date}"
+    if group is BillGroup.MUST_PAY:
+        never = ", and a critical vendor is never delayed" if critical else ""
+        if take_discount and pay_date < safe:
+            return f"Must be paid{never}: pay {early} to take the discount"
+        return f"Must be paid{never}: pay {on_time}"
+    if take_discount:
+        return f"Worth paying early: pay {early} to take the discount"
+    if group is BillGroup.CAN_DELAY:
+        return f"Can wait: pay by {safe}, {latest}"
+    return f"Nothing urgent and nothing to gain by waiting: pay {on_time}"

@@ -14,44 +14,11 @@ from decimal import Decimal
 from domains.ap.models import BillPayment
 from domains.ar.models import Invoice, Payment, PaymentLine
 from domains.banking.models import Account, Purchase
-from resolvers.rules.dates import add_days_capped
-from resolvers.rules.enums import DigestStatus
-from resolvers.rules.money import ZERO, cents, round_int, tenths, tenths_down
-from resolvers.rules.status import status_for_cover
+from resolvers.rules.money import ZERO, cents, round_int
 from resolvers.thresholds import Thresholds
 
 BANK_ACCOUNT_TYPE = "Bank"
 """QBO's ``AccountType`` of checking, savings and money-market accounts."""
-
-
-@dataclass(frozen=True)
-class RunwayFigures:
-    """Cash, net burn and runway of one business on one day."""
-
-    cash: Decimal
-    weekly_net_burn: Decimal
-    """Positive: burning cash; zero or negative: not burning (cash-positive)."""
-    runway_weeks: Decimal | None
-    """``cash / weekly_net_burn`` truncated to 0.1 week (never below 0); ``None``: not burning."""
-    status: DigestStatus
-    """From the runway alone; ``status.digest_status`` combines it with the forecast."""
-    covered_until: date | None
-    """``as_of`` plus whole days of runway; ``None`` when not burning (covered indefinitely)."""
-
-    @property
-    def burning(self) -> bool:
-        """Whether money out exceeds money in."""
-        return self.weekly_net_burn > 0
-
-    def days_of_burn(self, amount: Decimal) -> Decimal | None:
-        """How many days of net burn ``amount`` pays for (0.1 day, half up); ``None``: not burning.
-
-        This is a bill's runway impact, and what collecting an invoice adds:
-        ``amount / average daily net burn`` with daily burn = weekly burn / 7.
-        """
-        if not self.burning:
-            return None
-        return tenths(amount * 7 / self.weekly_net_burn)
 
 
 def cash_on_hand(accounts: Iterable[Account]) -> Decimal:
@@ -128,26 +95,6 @@ def baseline_weekly_spend(
     """
     total = _purchases_total(purchases, as_of, thresholds)
     return max(ZERO, cents(total / thresholds.burn_window_weeks))
-
-
-def runway_figures(
-    *, cash: Decimal, weekly_net_burn: Decimal, as_of: date, thresholds: Thresholds
-) -> RunwayFigures:
-    """Runway in weeks, its status, and the date cash covers the burn until.
-
-    Status compares the exact ratio, not the truncated one: CRITICAL when ``cash < 4 * burn``
-    (3.99 weeks), WARNING when ``cash < 13 * burn``, else HEALTHY (exactly 4.0 weeks is WARNING,
-    exactly 13.0 is HEALTHY). Not burning (burn <= 0) is HEALTHY, unless cash itself is below
-    zero: overdrawn accounts are CRITICAL whatever the burn.
-    """
-    if weekly_net_burn <= 0:
-        status = DigestStatus.CRITICAL if cash < 0 else DigestStatus.HEALTHY
-        return RunwayFigures(cash, weekly_net_burn, None, status, None)
-    status = status_for_cover(cash, weekly_net_burn, thresholds)
-    covered = max(ZERO, cash)
-    weeks = tenths_down(covered / weekly_net_burn)
-    days = int(covered * 7 // weekly_net_burn)
-    return RunwayFigures(cash, weekly_net_burn, weeks, status, add_days_capped(as_of, days))
 
 
 @dataclass(frozen=True)

@@ -23,13 +23,14 @@ from decimal import Decimal
 
 from domains.ar.models import Customer, Invoice
 from resolvers.rules.aging import aging_bucket
-from resolvers.rules.cashflow import RunwayFigures
 from resolvers.rules.contacts import contact_email
 from resolvers.rules.dates import urgency
 from resolvers.rules.enums import AgingBucket, CollectionAction, Urgency
 from resolvers.rules.forecast import expected_collection_date
-from resolvers.rules.labels import invoice_label
+from resolvers.rules.hygiene.items import HygieneIssue, RelatedRecord
+from resolvers.rules.labels import invoice_label, plural
 from resolvers.rules.money import round_int
+from resolvers.rules.runway import RunwayFigures
 from resolvers.thresholds import Thresholds
 
 AMOUNT_WEIGHT = Decimal(50)
@@ -63,6 +64,10 @@ class InvoiceAssessment:
     """Due date shifted by the customer's average lateness, never before today (as forecast)."""
     runway_impact_days: Decimal | None
     """Days of net burn collecting it pays for; ``None`` when not burning."""
+    duplicate_of: RelatedRecord | None
+    """The invoice it may duplicate (POSSIBLE_DUPLICATE in the hygiene tray), if any."""
+    reasons: tuple[str, ...]
+    """Why the action: where the invoice stands, then a warning when it may be a duplicate."""
 
 
 def collection_action(days_overdue: int, thresholds: Thresholds) -> CollectionAction:
@@ -111,13 +116,21 @@ def assess_invoice(
     as_of: date,
     runway: RunwayFigures,
     thresholds: Thresholds,
+    duplicate: HygieneIssue | None = None,
 ) -> InvoiceAssessment:
-    """The view of one invoice with a due date (``ValueError`` without one)."""
+    """The view of one invoice with a due date (``ValueError`` without one).
+
+    Args:
+        duplicate: its POSSIBLE_DUPLICATE issue from the hygiene tray, if any: the invoice stays
+            in the list (it may well be owed), but its reasons say to check before chasing.
+    """
     if invoice.due_date is None:
         raise ValueError(f"invoice {invoice.qbo_id} has no due date to assess")
     days = (invoice.due_date - as_of).days
     overdue = max(0, -days)
     name = customer.display_name if customer is not None else invoice.customer_name
+    action = collection_action(overdue, thresholds)
+    related = duplicate.related if duplicate is not None else None
     return InvoiceAssessment(
         invoice_id=invoice.id,
         qbo_id=invoice.qbo_id,
@@ -136,7 +149,7 @@ def assess_invoice(
         days_overdue=overdue,
         urgency=urgency(days, thresholds.collection_window_days),
         aging_bucket=aging_bucket(overdue),
-        action=collection_action(overdue, thresholds),
+        action=action,
         priority=invoice_priority(
             days_overdue=overdue, amount=invoice.balance, cash=runway.cash, thresholds=thresholds
         ),
@@ -144,7 +157,36 @@ def assess_invoice(
             invoice, lateness_days=lateness_days, as_of=as_of
         ),
         runway_impact_days=runway.days_of_burn(invoice.balance),
+        duplicate_of=related,
+        reasons=_reasons(days, action, related, thresholds),
     )
+
+
+def _reasons(
+    days_until_due: int,
+    action: CollectionAction,
+    duplicate_of: RelatedRecord | None,
+    thresholds: Thresholds,
+) -> tuple[str, ...]:
+    if days_until_due < 0:
+        overdue = f"Overdue by {plural(-days_until_due, 'day')}"
+        if action is CollectionAction.CALL:
+            stand = f"{overdue}, more than {thresholds.call_after_days}: call them"
+        elif action is CollectionAction.ESCALATE:
+            stand = f"{overdue}, more than {thresholds.escalate_after_days}: escalate"
+        else:
+            stand = f"{overdue}: send a reminder"
+    elif days_until_due == 0:
+        stand = "Due today: send a reminder"
+    else:
+        stand = f"Due in {plural(days_until_due, 'day')}: send a reminder before it is due"
+    if duplicate_of is None:
+        return (stand,)
+    warning = (
+        f"May be a duplicate of {duplicate_of.label} (QBO id {duplicate_of.qbo_id}): "
+        "check before chasing"
+    )
+    return (stand, warning)
 
 
 def assess_invoices(
@@ -156,6 +198,7 @@ def assess_invoices(
     runway: RunwayFigures,
     thresholds: Thresholds,
     ready_only: bool = True,
+    duplicates: Mapping[str, HygieneIssue] | None = None,
 ) -> list[InvoiceAssessment]:
     """Invoices to collect, highest priority first (then most overdue, largest, ``qbo_id``).
 
@@ -164,6 +207,8 @@ def assess_invoices(
         ready_only: only invoices ready for collection (the console); ``False`` assesses every
             open invoice with a due date (the digest's "top overdue invoices", which include
             those without an email).
+        duplicates: POSSIBLE_DUPLICATE issues by invoice ``qbo_id``
+            (``HygieneReport.issues_by_qbo_id``).
     """
     customer_by_id = {customer.qbo_id: customer for customer in customers}
     assessed = []
@@ -183,6 +228,7 @@ def assess_invoices(
                 as_of=as_of,
                 runway=runway,
                 thresholds=thresholds,
+                duplicate=(duplicates or {}).get(invoice.qbo_id),
             )
         )
     assessed.sort(key=invoice_order)

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from domains.ap.models import Bill
 from domains.core.models import Term
-from resolvers.rules.cashflow import RunwayFigures
 from resolvers.rules.money import cents
+from resolvers.rules.runway import RunwayFigures
 from resolvers.thresholds import Thresholds
 
 DAYS_PER_YEAR = 365

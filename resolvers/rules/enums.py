@@ -102,6 +102,19 @@ class DigestStatus(StrEnum):
         return _STATUS_RANK[self.value]
 
 
+class StatusBasis(StrEnum):
+    """Which measure decided a business's status (``rules.runway``)."""
+
+    RUNWAY = "RUNWAY"
+    """Weeks of cash at the trailing net burn."""
+    FORECAST = "FORECAST"
+    """The 13-week forecast's cash-zero date."""
+    OVERDRAWN = "OVERDRAWN"
+    """Bank balances below zero."""
+    NOT_BURNING = "NOT_BURNING"
+    """Money in covers money out, and the forecast stays above zero."""
+
+
 class Urgency(StrEnum):
     """Where a bill or invoice stands against its due date (for filters)."""
 

@@ -4,7 +4,8 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
-ZERO = Decimal(0)
+ZERO = Decimal("0.00")
+"""Zero money, to the cent: an empty sum shows as 0.00, like every other amount."""
 
 _SYMBOLS = {"USD": "$", "CAD": "$", "AUD": "$", "NZD": "$", "GBP": "£", "EUR": "€"}
 

@@ -1,9 +1,9 @@
 """The status thresholds, applied once: HEALTHY, WARNING or CRITICAL from weeks of cash.
 
-Status (interpretation): DESIGN.md's "CRITICAL under 4 weeks, WARNING under 13" is applied to two
-measures and the worse wins: the burn-based runway (``RunwayFigures.status``) and the forecast's
-cash-zero date, measured in weeks from ``as_of`` (a forecast that goes below zero in 3 weeks
-because a large bill falls due is critical even when the average burn looks mild).
+DESIGN.md's "CRITICAL under 4 weeks, WARNING under 13" applies to two measures, and
+``rules.runway`` shows the worse: the runway at the trailing burn, and the weeks until the
+forecast's cash-zero date (a forecast that goes below zero in 3 weeks because a large bill falls
+due is critical even when the average burn looks mild).
 """
 
 from datetime import date
@@ -42,12 +42,6 @@ def forecast_status(forecast: Forecast, *, as_of: date, thresholds: Thresholds) 
     return status_for_cover(Decimal((forecast.cash_zero_date - as_of).days), Decimal(7), thresholds)
 
 
-def digest_status(
-    runway_status: DigestStatus, forecast: Forecast, *, as_of: date, thresholds: Thresholds
-) -> DigestStatus:
-    """The worse of the runway's status (``RunwayFigures.status``) and the forecast's."""
-    return max(
-        runway_status,
-        forecast_status(forecast, as_of=as_of, thresholds=thresholds),
-        key=lambda status: status.rank,
-    )
+def worse(first: DigestStatus, second: DigestStatus) -> DigestStatus:
+    """The worse of two statuses (CRITICAL over WARNING over HEALTHY)."""
+    return first if first.rank >= second.rank else second

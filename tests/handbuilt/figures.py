@@ -11,8 +11,12 @@ The figures most of those below build on:
 - weekly net burn = (bill payments 14,200.00 + purchases 6,500.00 - customer payments 2,500.00)
   / 13 = 18,200.00 / 13 = 1,400.00 (the 999.00 purchase of 08-21 is a day outside the window);
   a day of burn = 200.00, so runway impact in days = amount / 200.
-- runway = 42,000 / 1,400 = 30.0 weeks: HEALTHY (>= 13); covered until today + 42,000 * 7 / 1,400
-  = 210 days = 2027-06-18.
+- runway at the trailing burn = 42,000 / 1,400 = 30.0 weeks: HEALTHY on its own (>= 13).
+- but the forecast (below) closes below zero in the week of 12-21 (bill 116, 45,000): cash-zero
+  date 2026-12-21, 31 days = 4.4 weeks from today: WARNING. The status everywhere is the worse:
+  WARNING, decided by the forecast. Covered until = the earlier of today + 210 days (2027-06-18)
+  and the day before the cash-zero date: 2026-12-20.
+- a WARNING business has no "healthy runway": no bill gets DUE_LATER_HEALTHY_RUNWAY.
 - baseline spend = purchases 6,500.00 / 13 = 500.00 a week.
 - bill priority = urgency (overdue 50, due within 3 days 40, else 30 * (30 - days) / 27)
   + size 30 * amount / 6,300 (capped at 30) + critical vendor 20, rounded half up.
@@ -34,8 +38,8 @@ FLAGGED = [
     ("INVOICE", "204", "MEDIUM", ["NO_CONTACT_EMAIL"], "1200.00"),  # CUSTOMER < INVOICE on a tie
     ("BILL", "111", "MEDIUM", ["MISSING_DUE_DATE"], "300.00"),
     ("BILL", "112", "MEDIUM", ["ZERO_AMOUNT"], "0.00"),
-    ("VENDOR", "55", "MEDIUM", ["DUPLICATE_NAME"], "0"),  # "Coastal Paper Co" ~ "Coastal Paper"
-    ("VENDOR", "56", "MEDIUM", ["DUPLICATE_NAME"], "0"),  # (no open bills: nothing at stake)
+    ("VENDOR", "55", "MEDIUM", ["DUPLICATE_NAME"], "0.00"),  # "Coastal Paper Co" ~ "Coastal Paper"
+    ("VENDOR", "56", "MEDIUM", ["DUPLICATE_NAME"], "0.00"),  # (no open bills: nothing at stake)
     ("BILL", "103", "LOW", ["UNCATEGORIZED"], "900.00"),  # 100.00 of 900.00 uncategorized
     ("VENDOR", "53", "LOW", ["MISSING_TERMS"], "900.00"),  # Bright Office: bills 109 + 110
 ]
@@ -64,8 +68,9 @@ READY_BILLS = [
     # 30 * 5 / 27 = 5.56 + 30 * 5000 / 6300 = 23.81 -> 29.37; pay by 11-25 - 3 = 11-22
     ("107", "SCHEDULED", "SCHEDULE", ["TAKE_DISCOUNT"], 29,
      "2026-12-15", 25, "UPCOMING", "2026-12-12", "2026-11-22", "25.0", False),
-    # 11.11 + 30 * 3500 / 6300 = 16.67 -> 27.78; due in 20 > 14 days with a HEALTHY runway
-    ("105", "CAN_DELAY", "DELAY", ["DUE_LATER_HEALTHY_RUNWAY"], 28,
+    # 11.11 + 30 * 3500 / 6300 = 16.67 -> 27.78; due in 20 > 14 days, but the status is WARNING
+    # (the forecast): no reason to wait, nothing urgent: SCHEDULEd on its latest safe pay date
+    ("105", "SCHEDULED", "SCHEDULE", [], 28,
      "2026-12-10", 20, "UPCOMING", "2026-12-07", "2026-12-07", "17.5", False),
     # 30 * 23 / 27 = 25.56 + 30 * 80 / 6300 = 0.38 -> 25.94; 80 <= 10% of 1,400 burn
     ("104", "CAN_DELAY", "DELAY", ["SMALL_VS_BURN"], 26,
@@ -107,16 +112,16 @@ COLLECTIONS = [
 # Baseline: week 1 only has Fri..Sun left: 500 * 3 / 7 = 214.29; then 500.00 a week.
 FORECAST = [
     ("2026-11-16", "2026-11-22", "42000.00", "11200.00", "6500.00", "214.29", "46485.71"),
-    ("2026-11-23", "2026-11-29", "46485.71", "0", "980.00", "500.00", "45005.71"),
+    ("2026-11-23", "2026-11-29", "46485.71", "0.00", "980.00", "500.00", "45005.71"),
     ("2026-11-30", "2026-12-06", "45005.71", "2500.00", "1500.00", "500.00", "45505.71"),
-    ("2026-12-07", "2026-12-13", "45505.71", "0", "6500.00", "500.00", "38505.71"),
-    ("2026-12-14", "2026-12-20", "38505.71", "0", "5000.00", "500.00", "33005.71"),
-    ("2026-12-21", "2026-12-27", "33005.71", "0", "45000.00", "500.00", "-12494.29"),
-    ("2026-12-28", "2027-01-03", "-12494.29", "0", "0", "500.00", "-12994.29"),
-    ("2027-01-04", "2027-01-10", "-12994.29", "0", "0", "500.00", "-13494.29"),
-    ("2027-01-11", "2027-01-17", "-13494.29", "0", "0", "500.00", "-13994.29"),
-    ("2027-01-18", "2027-01-24", "-13994.29", "0", "0", "500.00", "-14494.29"),
-    ("2027-01-25", "2027-01-31", "-14494.29", "0", "0", "500.00", "-14994.29"),
-    ("2027-02-01", "2027-02-07", "-14994.29", "0", "0", "500.00", "-15494.29"),
-    ("2027-02-08", "2027-02-14", "-15494.29", "0", "0", "500.00", "-15994.29"),
+    ("2026-12-07", "2026-12-13", "45505.71", "0.00", "6500.00", "500.00", "38505.71"),
+    ("2026-12-14", "2026-12-20", "38505.71", "0.00", "5000.00", "500.00", "33005.71"),
+    ("2026-12-21", "2026-12-27", "33005.71", "0.00", "45000.00", "500.00", "-12494.29"),
+    ("2026-12-28", "2027-01-03", "-12494.29", "0.00", "0.00", "500.00", "-12994.29"),
+    ("2027-01-04", "2027-01-10", "-12994.29", "0.00", "0.00", "500.00", "-13494.29"),
+    ("2027-01-11", "2027-01-17", "-13494.29", "0.00", "0.00", "500.00", "-13994.29"),
+    ("2027-01-18", "2027-01-24", "-13994.29", "0.00", "0.00", "500.00", "-14494.29"),
+    ("2027-01-25", "2027-01-31", "-14494.29", "0.00", "0.00", "500.00", "-14994.29"),
+    ("2027-02-01", "2027-02-07", "-14994.29", "0.00", "0.00", "500.00", "-15494.29"),
+    ("2027-02-08", "2027-02-14", "-15494.29", "0.00", "0.00", "500.00", "-15994.29"),
 ]

@@ -101,14 +101,24 @@ async def test_cash_runway_and_totals(loaders: Loaders, harborview_business: Bus
         Decimal("1400.00"),
         Decimal("30.0"),
     )
-    assert (runway.status, runway.covered_until) == (DigestStatus.HEALTHY, date(2027, 6, 18))
+    # 30 weeks at the trailing burn, but the forecast goes below zero on 12-21: WARNING, and
+    # covered until the day before.
+    assert (runway.runway_status, runway.forecast_status) == (
+        DigestStatus.HEALTHY,
+        DigestStatus.WARNING,
+    )
+    assert (runway.status, runway.cash_zero_date, runway.covered_until) == (
+        DigestStatus.WARNING,
+        date(2026, 12, 21),
+        date(2026, 12, 20),
+    )
     assert result.summary == DecisionSummary(
         must_pay_count=4,
         must_pay_amount=Decimal("9400.00"),  # 4000 + 1500 + 3000 + 900
-        can_delay_count=2,
-        can_delay_amount=Decimal("3580.00"),  # 3500 + 80
-        scheduled_count=1,
-        scheduled_amount=Decimal("5000.00"),  # 107, paid early for the discount
+        can_delay_count=1,
+        can_delay_amount=Decimal("80.00"),  # 104
+        scheduled_count=2,
+        scheduled_amount=Decimal("8500.00"),  # 107 (early, for the discount) + 105 (on time)
         to_collect_count=4,
         to_collect_amount=Decimal("12500.00"),  # 5000 + 2000 + 3000 + 2500
         discount_savings=Decimal("100.00"),
@@ -141,7 +151,7 @@ async def test_cash_runway_and_totals(loaders: Loaders, harborview_business: Bus
         ),
         pytest.param(
             DecisionFilter(actions=frozenset({BillAction.DELAY})),
-            ["105", "104"],
+            ["104"],
             ["202", "203", "201", "205"],
             id="actions",
         ),
@@ -209,8 +219,8 @@ async def test_bill_pages_continue_from_their_cursor_within_a_group(
     assert (first.total_count, first.has_next_page, first.has_previous_page) == (7, True, False)
     assert (second.has_next_page, second.has_previous_page) == (True, True)
     assert rest.has_next_page is False
-    assert (qbo_ids(can_delay.items), can_delay.total_count) == (["105"], 2)
-    assert (qbo_ids(can_delay_next.items), can_delay_next.has_next_page) == (["104"], False)
+    assert (qbo_ids(can_delay.items), can_delay.total_count) == (["104"], 1)
+    assert (qbo_ids(can_delay_next.items), can_delay_next.has_next_page) == ([], False)
 
 
 async def test_collection_pages_continue_from_their_cursor(
@@ -279,12 +289,21 @@ async def test_a_recorded_decision_schedules_its_bill(
 
     after = {b.qbo_id: b for b in (await console(fresh, harborview_business)).bills}
 
-    assert before["105"].group is BillGroup.CAN_DELAY
+    assert (before["105"].group, before["105"].action) == (
+        BillGroup.SCHEDULED,
+        BillAction.SCHEDULE,
+    )
     assert (after["105"].group, after["105"].decided_action, after["105"].decided_for) == (
         BillGroup.SCHEDULED,
         "DELAY_TO",
         date(2027, 1, 6),
     )
+    # The decision sets the action and the date, and the last reason says who decided.
+    assert (after["105"].action, after["105"].recommended_pay_date) == (
+        BillAction.DELAY,
+        date(2027, 1, 6),
+    )
+    assert after["105"].reasons[-1] == "ops decided to delay it to 2027-01-06"
 
 
 async def test_loaders_scoped_to_another_business_see_none_of_its_rows(

@@ -14,7 +14,6 @@ from resolvers.console import DecisionFilter, decision_console
 from resolvers.digest import Digest, digest, digest_as_of
 from resolvers.hygiene import HygieneFilter, hygiene_tray
 from resolvers.loaders import Loaders
-from resolvers.rules.aging import PayablesSummary, ReceivablesSummary
 from resolvers.rules.enums import AgingBucket, AlertCode, DigestStatus
 from resolvers.thresholds import Thresholds
 from tests.conftest import Database
@@ -48,7 +47,7 @@ def forecast_rows(result: Digest) -> list[tuple[str, ...]]:
             str(week.baseline_spend),
             str(week.closing),
         )
-        for week in result.forecast.weeks
+        for week in result.assessment.cash.forecast.weeks
     ]
 
 
@@ -67,9 +66,9 @@ async def test_the_week_cash_and_the_forecast(
         ("Checking", Decimal("30000.00")),
         ("Savings", Decimal("12000.00")),
     ]
-    assert result.cash.runway.cash == Decimal("42000.00")
+    assert result.assessment.cash.runway.cash == Decimal("42000.00")
     assert forecast_rows(result) == FORECAST
-    assert result.forecast.cash_zero_date == date(2026, 12, 21)
+    assert result.assessment.cash.forecast.cash_zero_date == date(2026, 12, 21)
 
 
 async def test_a_forecast_running_out_of_cash_makes_a_healthy_runway_a_warning(
@@ -78,8 +77,13 @@ async def test_a_forecast_running_out_of_cash_makes_a_healthy_runway_a_warning(
     result = await digest_of(loaders, harborview_business)
 
     # Runway alone is HEALTHY (30 weeks); the forecast reaches zero in 4.4 weeks: WARNING.
-    assert result.cash.runway.status is DigestStatus.HEALTHY
-    assert result.status is DigestStatus.WARNING
+    runway = result.assessment.cash.runway
+    assert (runway.runway_status, runway.forecast_status) == (
+        DigestStatus.HEALTHY,
+        DigestStatus.WARNING,
+    )
+    assert runway.status is DigestStatus.WARNING
+    assert result.headline == "cash runs out the week of 2026-12-21"
     assert [(a.code, a.level) for a in result.alerts] == [
         (AlertCode.CASH_ZERO, DigestStatus.WARNING)
     ]
@@ -89,21 +93,19 @@ async def test_a_forecast_running_out_of_cash_makes_a_healthy_runway_a_warning(
 async def test_what_is_due_and_owed(loaders: Loaders, harborview_business: Business) -> None:
     result = await digest_of(loaders, harborview_business)
 
-    assert result.payables == PayablesSummary(
-        open_count=13,
-        open_amount=Decimal("65480.00"),
-        due_this_week_count=1,  # 102, due today
-        due_this_week_amount=Decimal("4000.00"),
-        overdue_count=2,  # 101 and the stale 113
-        overdue_amount=Decimal("2200.00"),
+    payables, receivables = result.assessment.payables, result.assessment.receivables
+    assert (payables.due_this_week_count, payables.due_this_week_amount) == (
+        1,  # 102, due today
+        Decimal("4000.00"),
     )
-    assert result.receivables == ReceivablesSummary(
-        open_count=5,
-        open_amount=Decimal("13700.00"),
-        overdue_count=4,
-        overdue_amount=Decimal("11200.00"),
+    assert (payables.aging.open_count, payables.aging.open_amount) == (13, Decimal("65480.00"))
+    assert (payables.aging.overdue_count, payables.aging.overdue_amount) == (
+        3,  # 101, the stale 113, and 111: no due date, so due on its date (11-18)
+        Decimal("2500.00"),
     )
-    assert [(a.bucket, a.count, a.amount) for a in result.aging] == [
+    assert (receivables.open_count, receivables.open_amount) == (5, Decimal("13700.00"))
+    assert (receivables.overdue_count, receivables.overdue_amount) == (4, Decimal("11200.00"))
+    assert [(a.bucket, a.count, a.amount) for a in receivables.buckets] == [
         (AgingBucket.CURRENT, 1, Decimal("2500.00")),
         (AgingBucket.DAYS_1_30, 2, Decimal("4200.00")),
         (AgingBucket.DAYS_31_60, 1, Decimal("5000.00")),
@@ -128,11 +130,12 @@ async def test_top_actions_add_the_most_runway(
 ) -> None:
     result = await digest_of(loaders, harborview_business)
 
-    # Days added = amount / 200, half up: collect 202 (25), delay 105 (17.5 -> 18), collect 201.
-    assert [(a.kind, a.qbo_id, a.days_added, a.amount) for a in result.top_actions] == [
+    # Days added = amount / 200, half up: collect 202 (25), 201 (15), 203 (10). No bill is
+    # recommended for delay but 104 (80.00: 0.4 days, under one day: left out).
+    assert [(a.kind, a.qbo_id, a.days_added, a.amount) for a in result.assessment.top_actions] == [
         ("COLLECT_INVOICE", "202", 25, Decimal("5000.00")),
-        ("DELAY_BILL", "105", 18, Decimal("3500.00")),
         ("COLLECT_INVOICE", "201", 15, Decimal("3000.00")),
+        ("COLLECT_INVOICE", "203", 10, Decimal("2000.00")),
     ]
 
 
@@ -153,10 +156,10 @@ async def test_summaries_are_those_of_the_tray_and_the_console(
         loaders, harborview_business, as_of=TODAY, thresholds=Thresholds(), wanted=DecisionFilter()
     )
 
-    assert result.hygiene == tray.report
-    assert (result.hygiene.score, result.hygiene.issue_count) == (70, 13)
-    assert result.decisions == console.summary
-    assert result.cash == console.cash
+    assert result.assessment.hygiene == tray.report
+    assert (result.assessment.hygiene.score, result.assessment.hygiene.issue_count) == (70, 13)
+    assert result.assessment.decisions == console.summary
+    assert result.assessment.cash == console.cash
 
 
 async def test_a_digest_after_the_console_costs_no_statement(
@@ -196,7 +199,7 @@ async def test_a_past_week_is_computed_as_of_its_monday(
         date(2026, 11, 15),
         date(2026, 11, 9),
     )
-    assert result.forecast.weeks[0].week_start == date(2026, 11, 9)
+    assert result.assessment.cash.forecast.weeks[0].week_start == date(2026, 11, 9)
     # On 11-09, bill 101 (due 11-15) is not overdue yet and 102 (due 11-20) is due next week.
     assert [b.qbo_id for b in result.bills_due_this_week] == ["101"]
 
@@ -220,8 +223,8 @@ async def test_no_delay_is_offered_for_bills_the_console_holds_back(database: Da
 
     # 901 and 902 are possible duplicates of each other: neither is ready for a decision, so
     # neither is offered for delay (today: 700 * 7 / 100 = +49 days each).
-    assert [a.kind for a in result.top_actions] == []
-    assert result.decisions.can_delay_count == 0
+    assert [a.kind for a in result.assessment.top_actions] == []
+    assert result.assessment.decisions.can_delay_count == 0
 
 
 async def test_loaders_scoped_to_another_business_see_none_of_its_rows(
@@ -231,8 +234,9 @@ async def test_loaders_scoped_to_another_business_see_none_of_its_rows(
 
     result = await digest_of(Loaders(database.sessions, [other]), harborview_business)
 
-    assert (result.bank_accounts, result.cash.runway.cash) == ([], 0)
-    assert (result.payables.open_count, result.receivables.open_count) == (0, 0)
-    assert [w.bills for w in result.forecast.weeks] == [0] * 13
-    assert (result.top_actions, result.bills_due_this_week) == ((), [])
-    assert result.hygiene.examined_count == 0
+    assert (result.bank_accounts, result.assessment.cash.runway.cash) == ([], 0)
+    assessment = result.assessment
+    assert (assessment.payables.aging.open_count, assessment.receivables.open_count) == (0, 0)
+    assert [w.bills for w in result.assessment.cash.forecast.weeks] == [0] * 13
+    assert (result.assessment.top_actions, result.bills_due_this_week) == ((), [])
+    assert result.assessment.hygiene.examined_count == 0

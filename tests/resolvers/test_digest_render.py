@@ -9,7 +9,7 @@ then rendered.
 import copy
 import importlib.util
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ import pytest
 
 from resolvers.digest_render import digest_subject, render_digest
 from resolvers.digest_render.chart import NEGATIVE, POSITIVE, cash_chart
-from resolvers.digest_render.formats import compact_money, week_range
+from resolvers.digest_render.formats import compact_money, long_date, week_range
 from resolvers.rules.money import format_money
 from tests.conftest import Database
 from tests.resolvers.digest_company import QBO_APP_URL, load_business, snapshot_of
@@ -77,6 +77,22 @@ async def test_the_html_loads_nothing_and_links_only_into_qbo(snapshot: dict[str
     assert 'style="width:100%;max-width:640px;' in html
 
 
+def figure_behind_status(snapshot: dict[str, Any]) -> str:
+    """What the subject and banner must say, read from the snapshot's own figures."""
+    basis = snapshot["statusBasis"]
+    if basis == "FORECAST":
+        zero = date.fromisoformat(snapshot["cashZeroDate"])
+        monday = zero - timedelta(days=zero.weekday())
+        if monday <= date.fromisoformat(snapshot["weekStart"]):
+            return "cash runs out this week"
+        return f"cash runs out the week of {long_date(monday)}"
+    if basis == "OVERDRAWN":
+        return "bank accounts overdrawn"
+    if basis == "NOT_BURNING":
+        return "not burning cash"
+    return f"{snapshot['runwayWeeks']} weeks of runway"
+
+
 async def test_the_text_part_carries_the_key_figures(snapshot: dict[str, Any]) -> None:
     text = render_digest(snapshot).text
 
@@ -84,7 +100,8 @@ async def test_the_text_part_carries_the_key_figures(snapshot: dict[str, Any]) -
         return format_money(Decimal(value), "USD")
 
     assert snapshot["businessName"] in text
-    assert f"{snapshot['status']}: {snapshot['runwayWeeks']} weeks of runway" in text
+    # The banner capitalises the figure ("CRITICAL: Cash runs out…"); the words are the same.
+    assert f"{snapshot['status']}: {figure_behind_status(snapshot)}".casefold() in text.casefold()
     assert money(snapshot["cash"]) in text
     assert money(snapshot["weeklyNetBurn"]) in text
     for week in snapshot["forecast"]:
@@ -108,7 +125,7 @@ async def test_the_subject_names_business_week_status_and_runway(
     rendered = render_digest(snapshot)
     assert rendered.subject == (
         f"Runway · {snapshot['businessName']} · week of 16 Nov: "
-        f"{snapshot['status']}, {snapshot['runwayWeeks']} weeks of runway"
+        f"{snapshot['status']}, {figure_behind_status(snapshot)}"
     )
     assert f"<title>{rendered.subject}</title>" in rendered.html
 
@@ -116,7 +133,13 @@ async def test_the_subject_names_business_week_status_and_runway(
 async def test_stale_data_and_not_burning_are_said_plainly(snapshot: dict[str, Any]) -> None:
     changed = copy.deepcopy(snapshot)
     changed["freshness"]["stale"] = True
-    changed.update(runwayWeeks=None, notBurning=True, coveredUntil=None, topActions=[])
+    changed.update(
+        runwayWeeks=None,
+        notBurning=True,
+        coveredUntil=None,
+        topActions=[],
+        statusBasis="NOT_BURNING",
+    )
     rendered = render_digest(changed)
     assert rendered.subject.endswith(f"{snapshot['status']}, not burning cash")
     assert "Data may be out of date." in rendered.html
@@ -135,8 +158,17 @@ def test_subjects_fit_the_stored_column_and_stay_on_one_line() -> None:
     snapshot = {
         "businessName": "Bayside\r\nElectric " + "Very Long Name " * 20,
         "weekStart": "2026-11-23",
-        "status": "WARNING",
+        "asOf": "2026-11-23",
+        "cash": "6200.00",
+        "weeklyNetBurn": "1000.00",
         "runwayWeeks": "6.2",
+        "cashZeroDate": None,
+        "coveredUntil": "2026-12-26",
+        "runwayStatus": "WARNING",
+        "forecastStatus": "HEALTHY",
+        "status": "WARNING",
+        "statusBasis": "RUNWAY",
+        "statusReason": "WARNING: 6.2 weeks of runway",
     }
     subject = digest_subject(snapshot)
     assert "\n" not in subject and "\r" not in subject

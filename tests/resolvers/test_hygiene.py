@@ -1,7 +1,7 @@
 """The hygiene tray orchestrator (``resolvers.hygiene``) without GraphQL, over the hand-built books.
 
 The same figures as the GraphQL tests (``tests.handbuilt.figures``), read from the orchestrator's
-own results: a page of ``TrayItem``s and the whole business's ``HygieneReport``.
+own results: a page of ``HygieneItem``s and the whole business's ``HygieneReport``.
 """
 
 from decimal import Decimal
@@ -11,11 +11,12 @@ import pytest
 
 from domains.core.models import Business
 from resolvers.errors import InvalidPageRequest
-from resolvers.hygiene import HygieneFilter, HygieneTray, TrayItem, hygiene_tray
+from resolvers.hygiene import HygieneFilter, HygieneTray, hygiene_tray
 from resolvers.loaders import Loaders
 from resolvers.pagination import encode_cursor
 from resolvers.rules.enums import EntityType
 from resolvers.rules.hygiene.codes import IssueCode, Severity
+from resolvers.rules.hygiene.items import HygieneItem
 from resolvers.thresholds import Thresholds
 from tests.conftest import Database
 from tests.factories import land_companies
@@ -50,12 +51,12 @@ async def tray(
 
 
 def keys(result: HygieneTray) -> list[tuple[str, str]]:
-    return [(entry.item.entity_type, entry.item.qbo_id) for entry in result.page.items]
+    return [(entry.entity_type, entry.qbo_id) for entry in result.page.items]
 
 
-def flagged(entry: TrayItem) -> tuple[Any, ...]:
+def flagged(entry: HygieneItem) -> tuple[Any, ...]:
     """An item as ``FLAGGED`` spells it (enums compare equal to their names)."""
-    item = entry.item
+    item = entry
     return (
         item.entity_type,
         item.qbo_id,
@@ -96,7 +97,7 @@ async def test_items_carry_their_counterparty(
 ) -> None:
     result = await tray(loaders, harborview_business)
     parties = {
-        (e.item.entity_type, e.item.qbo_id): (e.counterparty_qbo_id, e.counterparty_name)
+        (e.entity_type, e.qbo_id): (e.counterparty_qbo_id, e.counterparty_name)
         for e in result.page.items
     }
 
@@ -248,6 +249,7 @@ async def test_the_report_is_read_once_per_loader_set(
         await tray(loaders, harborview_business, HygieneFilter(min_severity=Severity.HIGH))
         await tray(loaders, harborview_business, first=2)
 
-    # bills, bill lines, invoices, vendors and customers: one statement each, then memoised.
-    assert len(first_call) == 5
+    # The tray is read from the business's one assessment (the console's and the digest's too):
+    # one statement per table it reads, then memoised.
+    assert len(first_call) == 12
     assert later_calls == []

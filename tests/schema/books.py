@@ -24,12 +24,16 @@ query Tray($businessId: ID!, $filter: HygieneFilter, $first: Int, $after: String
   hygieneTray(businessId: $businessId, filter: $filter, first: $first, after: $after) {
     businessId asOf dataSyncedAt score examinedCount issueCount highCount mediumCount lowCount
     amountAtStake totalCount
+    matching { itemCount issueCount highCount mediumCount lowCount amountAtStake }
     pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
     edges {
       cursor
       node {
         id entityType qboId label amount dueDate severity counterpartyName qboUrl
-        issues { code severity message field amount }
+        issues {
+          code severity message field amount
+          relatedRecord { id entityType qboId label amount txnDate qboUrl }
+        }
       }
     }
   }
@@ -45,7 +49,7 @@ fragment BillFields on BillRecommendation {
 }
 fragment CollectionFields on CollectionRecommendation {
   id qboId label customerName contactEmail dueDate amount daysOverdue urgency agingBucket action
-  priority expectedCollectionDate runwayImpactDays qboUrl
+  priority expectedCollectionDate runwayImpactDays qboUrl reasons duplicateOf { qboId label }
 }
 """
 
@@ -61,7 +65,13 @@ CONSOLE = (
 query Console($businessId: ID!, $filter: DecisionFilter, $asOf: Date) {
   decisionConsole(businessId: $businessId, filter: $filter, asOf: $asOf) {
     businessId asOf dataSyncedAt cash weeklyNetBurn runwayWeeks status coveredUntil
+    cashZeroDate runwayStatus forecastStatus statusBasis statusReason
     summary { ...SummaryFields }
+    payPlan {
+      cash mustPayAmount fundedCount fundedAmount shortfall inCrunch
+      firstUnfunded { qboId }
+      steps(first: 500) { totalCount edges { node { bill { qboId amount } cashAfter funded } } }
+    }
     bills(first: 500) { totalCount edges { node { ...BillFields } } }
     collections(first: 500) { totalCount edges { node { ...CollectionFields } } }
   }
@@ -77,11 +87,13 @@ query Digest($businessId: ID!) {
   digest(businessId: $businessId) {
     businessId businessName currency weekStart weekEnd asOf generatedAt dataSyncedAt
     status cash weeklyNetBurn runwayWeeks notBurning coveredUntil cashZeroDate
+    runwayStatus forecastStatus statusBasis statusReason headline
     bankAccounts { name balance qboId }
     forecast { weekStart weekEnd opening collections bills baselineSpend closing }
     alerts { code level message }
     payables {
       openCount openAmount dueThisWeekCount dueThisWeekAmount overdueCount overdueAmount
+      aging { bucket count amount }
     }
     receivables { openCount openAmount overdueCount overdueAmount aging { bucket count amount } }
     billsDueThisWeek { ...BillFields }

@@ -74,7 +74,7 @@ async def test_delay_decision_schedules_the_bill_and_moves_it_in_the_forecast(
     # 3,500.00 leaves week 4 (6,500 -> 3,000) for Wednesday 2027-01-06, in week 8.
     weeks = forecast_rows(digest)
     assert weeks[3][4] == "3000.00"
-    assert weeks[7][:5] == ("2027-01-04", "2027-01-10", "-9494.29", "0", "3500.00")
+    assert weeks[7][:5] == ("2027-01-04", "2027-01-10", "-9494.29", "0.00", "3500.00")
     # Week 6 closes 3,500 higher: -12,494.29 + 3,500 = -8,994.29; week 8 ends where it did.
     assert weeks[5][6] == "-8994.29"
     assert weeks[7][6] == "-13494.29"
@@ -104,7 +104,7 @@ async def test_a_second_decision_supersedes_the_first(
     weeks = forecast_rows(digest)
     assert weeks[1][4] == "4480.00"  # week 2: 980 + 3,500 on Friday 11-27
     assert weeks[3][4] == "3000.00"  # week 4 without it
-    assert weeks[7][4] == "0"  # the superseded delay to 2027-01-06 is not in force
+    assert weeks[7][4] == "0.00"  # the superseded delay to 2027-01-06 is not in force
     # The audit trail keeps both, in order; the latest is the one in force.
     pk = await bill_pk(database, books.pk, "105")
     assert await stored_decisions(database) == [

@@ -47,18 +47,34 @@ async def test_console_lists_ready_bills_with_their_recommendation(books: Books)
     assert console["bills"]["totalCount"] == 7
 
 
-async def test_console_gives_one_reason_per_signal(books: Books) -> None:
+async def test_console_gives_one_reason_per_signal_then_says_why_the_action(books: Books) -> None:
     console = await books.console()
     reasons = {node["qboId"]: node["reasons"] for node in nodes(console["bills"])}
+    latest = "the latest safe pay date (3 days before it is due)"
 
     assert reasons == {
-        "102": ["Due today", "Gusto Payroll is a critical vendor (payroll)"],
-        "101": ["Overdue by 5 days"],
-        "106": ["Gusto Payroll is a critical vendor (payroll)"],
-        "103": ["Due in 3 days"],
-        "107": ["Pay by 2026-11-22 to take the 2% discount: saves $100.00, 36.50% a year"],
-        "105": ["Due in 20 days; runway is healthy (30.0 weeks)"],
-        "104": ["$80.00 is at most 10% of a week's net burn ($1,400.00)"],
+        "102": [
+            "Due today",
+            "Gusto Payroll is a critical vendor (payroll)",
+            "Must be paid, and a critical vendor is never delayed: pay today",
+        ],
+        "101": ["Overdue by 5 days", "Must be paid: pay today"],
+        # A critical vendor's bill due in 20 days is SCHEDULEd, not paid now: the verdict says so.
+        "106": [
+            "Gusto Payroll is a critical vendor (payroll)",
+            f"Must be paid, and a critical vendor is never delayed: pay on 2026-12-07, {latest}",
+        ],
+        "103": ["Due in 3 days", "Must be paid: pay today"],
+        "107": [
+            "Pay by 2026-11-22 to take the 2% discount: saves $100.00, 36.50% a year",
+            "Worth paying early: pay on 2026-11-22 to take the discount",
+        ],
+        # Due in 20 days, but the forecast makes the status WARNING: no healthy runway to wait on.
+        "105": [f"Nothing urgent and nothing to gain by waiting: pay on 2026-12-07, {latest}"],
+        "104": [
+            "$80.00 is at most 10% of a week's net burn ($1,400.00)",
+            f"Can wait: pay by 2026-11-24, {latest}",
+        ],
     }
 
 
@@ -122,16 +138,19 @@ async def test_console_reports_cash_runway_and_totals(books: Books) -> None:
     assert console["dataSyncedAt"] == SYNCED_AT
     assert console["cash"] == "42000.00"
     assert console["weeklyNetBurn"] == "1400.00"
-    assert console["runwayWeeks"] == "30.0"
-    assert console["status"] == "HEALTHY"
-    assert console["coveredUntil"] == "2027-06-18"
+    assert console["runwayWeeks"] == "30.0"  # 42,000 / 1,400, at the trailing burn: HEALTHY
+    assert console["cashZeroDate"] == "2026-12-21"  # the forecast's week 6 closes below zero
+    assert (console["runwayStatus"], console["forecastStatus"]) == ("HEALTHY", "WARNING")
+    assert (console["status"], console["statusBasis"]) == ("WARNING", "FORECAST")
+    assert console["statusReason"] == "WARNING: the forecast goes below zero the week of 2026-12-21"
+    assert console["coveredUntil"] == "2026-12-20"  # the day before the cash-zero date
     assert console["summary"] == {
         "mustPayCount": 4,
         "mustPayAmount": "9400.00",  # 4000 + 1500 + 3000 + 900
-        "canDelayCount": 2,
-        "canDelayAmount": "3580.00",  # 3500 + 80
-        "scheduledCount": 1,
-        "scheduledAmount": "5000.00",  # 107, paid early for the discount
+        "canDelayCount": 1,
+        "canDelayAmount": "80.00",  # 104
+        "scheduledCount": 2,
+        "scheduledAmount": "8500.00",  # 107 (early, for the discount) + 105 (on time)
         "toCollectCount": 4,
         "toCollectAmount": "12500.00",  # 5000 + 2000 + 3000 + 2500
         "discountSavings": "100.00",
@@ -156,9 +175,7 @@ async def test_console_reports_cash_runway_and_totals(books: Books) -> None:
         pytest.param(  # >= 3,000.00: bills 4000, 3000, 5000, 3500; invoices 5000, 3000
             {"minAmount": "3000"}, ["102", "106", "107", "105"], ["202", "201"], id="min-amount"
         ),
-        pytest.param(
-            {"actions": ["DELAY"]}, ["105", "104"], ["202", "203", "201", "205"], id="actions"
-        ),
+        pytest.param({"actions": ["DELAY"]}, ["104"], ["202", "203", "201", "205"], id="actions"),
         pytest.param(
             {"actions": ["PAY_NOW"]},
             ["102", "101", "103"],
@@ -201,13 +218,17 @@ async def test_console_horizon_brings_in_the_large_tax_bill(books: Books) -> Non
     assert irs["reasons"] == [
         "IRS is a critical vendor (irs)",
         "$45,000.00 is more than 15% of cash ($42,000.00)",
+        "Must be paid, and a critical vendor is never delayed: pay on 2026-12-18, the latest "
+        "safe pay date (3 days before it is due)",
     ]
     assert (irs["group"], irs["action"], irs["recommendedPayDate"]) == (
         "MUST_PAY",
         "SCHEDULE",
         "2026-12-18",
     )
-    assert irs["runwayImpactDays"] == "225.0"  # 45,000 / 200
+    # 45,000 / 200 = 225 days of burn, but paying it can't take more than the whole runway:
+    # 30.0 weeks = 210.0 days.
+    assert irs["runwayImpactDays"] == "210.0"
     assert irs["priority"] == 50  # 0 (due at the horizon) + 30 (size, capped) + 20 (critical)
 
 
@@ -245,7 +266,7 @@ async def test_console_pages_and_groups_bills(books: Books) -> None:
     assert (page1["totalCount"], page1["pageInfo"]["hasNextPage"]) == (7, True)
     assert qbo_ids(page2) == ["106", "103"]
     assert page2["pageInfo"]["hasPreviousPage"] is True
-    assert qbo_ids(first["decisionConsole"]["canDelay"]) == ["105", "104"]
+    assert qbo_ids(first["decisionConsole"]["canDelay"]) == ["104"]
 
 
 @pytest.mark.parametrize(
@@ -276,3 +297,35 @@ async def test_console_as_of_a_later_day_makes_bills_overdue(books: Books) -> No
     assert (bills["103"]["daysUntilDue"], bills["103"]["signals"]) == (-2, ["OVERDUE"])
     assert (bills["104"]["daysUntilDue"], bills["104"]["urgency"]) == (2, "DUE_SOON")
     assert bills["102"]["signals"] == ["OVERDUE", "CRITICAL_VENDOR"]
+
+
+async def test_console_pay_plan_without_a_crunch(books: Books) -> None:
+    plan = (await books.console())["payPlan"]
+
+    # The four MUST_PAY bills in the console's order, 9,400.00 against 42,000.00: all funded.
+    assert [
+        (step["bill"]["qboId"], step["cashAfter"], step["funded"]) for step in nodes(plan["steps"])
+    ] == [
+        ("102", "38000.00", True),  # 42,000 - 4,000
+        ("101", "36500.00", True),  # - 1,500
+        ("106", "33500.00", True),  # - 3,000
+        ("103", "32600.00", True),  # - 900
+    ]
+    assert (plan["mustPayAmount"], plan["fundedCount"], plan["fundedAmount"]) == (
+        "9400.00",
+        4,
+        "9400.00",
+    )
+    assert (plan["shortfall"], plan["inCrunch"], plan["firstUnfunded"]) == ("0.00", False, None)
+
+
+async def test_every_collection_says_why(books: Books) -> None:
+    collections = by_qbo_id((await books.console())["collections"])
+
+    assert {qbo_id: node["reasons"] for qbo_id, node in collections.items()} == {
+        "202": ["Overdue by 45 days, more than 30: escalate"],
+        "203": ["Overdue by 75 days, more than 60: call them"],
+        "201": ["Overdue by 10 days: send a reminder"],
+        "205": ["Due in 5 days: send a reminder before it is due"],
+    }
+    assert all(node["duplicateOf"] is None for node in collections.values())

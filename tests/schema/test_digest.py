@@ -43,11 +43,14 @@ async def test_digest_cash_runway_and_status(books: Books) -> None:
     assert digest["weeklyNetBurn"] == "1400.00"
     assert digest["runwayWeeks"] == "30.0"
     assert digest["notBurning"] is False
-    assert digest["coveredUntil"] == "2027-06-18"
     # Runway alone is HEALTHY, but the forecast runs out of cash on 12-21, 31 days = 4.4 weeks
-    # away: under 13 weeks is WARNING, and the worse of the two wins.
+    # away: under 13 weeks is WARNING, and the worse of the two wins. Covered until the day
+    # before, not 30 weeks from now.
     assert digest["cashZeroDate"] == "2026-12-21"
-    assert digest["status"] == "WARNING"
+    assert digest["coveredUntil"] == "2026-12-20"
+    assert (digest["runwayStatus"], digest["forecastStatus"]) == ("HEALTHY", "WARNING")
+    assert (digest["status"], digest["statusBasis"]) == ("WARNING", "FORECAST")
+    assert digest["headline"] == "cash runs out the week of 2026-12-21"
     assert digest["alerts"] == [
         {
             "code": "CASH_ZERO",
@@ -75,8 +78,16 @@ async def test_digest_payables_receivables_and_aging(books: Books) -> None:
         "openAmount": "65480.00",  # the forecast's bills, all within 13 weeks
         "dueThisWeekCount": 1,  # today..Sunday 11-22: 102
         "dueThisWeekAmount": "4000.00",
-        "overdueCount": 2,  # 101 and the stale 113
-        "overdueAmount": "2200.00",  # 1500 + 700
+        # 101, the stale 113, and 111: no due date, so due on its date (11-18), like QBO does
+        "overdueCount": 3,
+        "overdueAmount": "2500.00",  # 1500 + 700 + 300
+        "aging": [
+            {"bucket": "CURRENT", "count": 10, "amount": "62980.00"},
+            {"bucket": "DAYS_1_30", "count": 2, "amount": "1800.00"},  # 101 (5), 111 (2)
+            {"bucket": "DAYS_31_60", "count": 0, "amount": "0.00"},
+            {"bucket": "DAYS_61_90", "count": 0, "amount": "0.00"},
+            {"bucket": "DAYS_90_PLUS", "count": 1, "amount": "700.00"},  # 113 (120)
+        ],
     }
     assert digest["receivables"] == {
         "openCount": 5,
@@ -88,7 +99,7 @@ async def test_digest_payables_receivables_and_aging(books: Books) -> None:
             {"bucket": "DAYS_1_30", "count": 2, "amount": "4200.00"},  # 201 (10), 204 (5)
             {"bucket": "DAYS_31_60", "count": 1, "amount": "5000.00"},  # 202 (45)
             {"bucket": "DAYS_61_90", "count": 1, "amount": "2000.00"},  # 203 (75)
-            {"bucket": "DAYS_90_PLUS", "count": 0, "amount": "0"},
+            {"bucket": "DAYS_90_PLUS", "count": 0, "amount": "0.00"},
         ],
     }
 
@@ -114,22 +125,22 @@ async def test_digest_top_actions_add_the_most_runway(books: Books) -> None:
     digest = await books.digest()
 
     # Days added = amount * 7 / 1,400 = amount / 200, half up. Candidates: collect 202 (25),
-    # 201 (15), 203 (10), 204 (6); delay 105 (17.5 -> 18); the discount on 107 (100 / 200 = 0.5
-    # -> 1); delaying 104 adds 0.4 -> 0 days and is left out.
+    # 201 (15), 203 (10), 204 (6); the discount on 107 (100 / 200 = 0.5 -> 1); delaying 104 adds
+    # 0.4 -> 0 days and is left out. 105 is not for delay: the status is WARNING.
     assert [
         (a["kind"], a["entityType"], a["daysAdded"], a["amount"], a["description"])
         for a in digest["topActions"]
     ] == [
         ("COLLECT_INVOICE", "INVOICE", 25, "5000.00",
          "Collect Invoice 202 to Nova Labs ($5,000.00, 45 days overdue): +25 days"),
-        ("DELAY_BILL", "BILL", 18, "3500.00",
-         "Delay Bill 105 from Acme Supply ($3,500.00, due 2026-12-10): +18 days"),
         ("COLLECT_INVOICE", "INVOICE", 15, "3000.00",
          "Collect Invoice 201 to Blue Cafe ($3,000.00, 10 days overdue): +15 days"),
+        ("COLLECT_INVOICE", "INVOICE", 10, "2000.00",
+         "Collect Invoice 203 to Nova Labs ($2,000.00, 75 days overdue): +10 days"),
     ]  # fmt: skip
-    delay = digest["topActions"][1]
-    assert delay["label"] == "Bill 105 from Acme Supply"
-    assert delay["qboUrl"] == f"{QBO}/app/bill?txnId=105"
+    collect = digest["topActions"][1]
+    assert collect["label"] == "Invoice 201 to Blue Cafe"
+    assert collect["qboUrl"] == f"{QBO}/app/invoice?txnId=201"
 
 
 async def test_digest_summaries_match_the_other_views(books: Books) -> None:

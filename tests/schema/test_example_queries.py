@@ -132,7 +132,8 @@ async def check_decision_screen(api: Api, books: Books, data: dict[str, Any], pa
         for bill in bills:
             assert 0 <= bill["priority"] <= 100
             assert Decimal(bill["amount"]) > 0
-            assert len(bill["reasons"]) == len(bill["signals"]), bill  # a reason per signal
+            # A reason per signal, then the verdict: every recommendation says why.
+            assert len(bill["reasons"]) == len(bill["signals"]) + 1, bill
             assert bill["qboUrl"].startswith("https://app.qbo.intuit.com/app/bill?txnId=")
             if alias == "mustPay":  # paid now or on a date, for at least one must-pay reason
                 assert bill["action"] in {"PAY_NOW", "SCHEDULE"}, bill

@@ -74,6 +74,7 @@ async def test_tray_items_say_why_and_link_to_qbo(books: Books) -> None:
             "message": "Bill 108 is from Old Printing, who is inactive in QBO",
             "field": "vendor",
             "amount": "600.00",
+            "relatedRecord": None,
         },
         {
             "code": "UNCATEGORIZED",
@@ -81,6 +82,7 @@ async def test_tray_items_say_why_and_link_to_qbo(books: Books) -> None:
             "message": 'Bill 108 from Old Printing has 1 line in "Uncategorized Expense" ($600.00)',
             "field": "lines",
             "amount": "600.00",
+            "relatedRecord": None,
         },
     ]
     # Only the 100.00 line is at fault; the item's amount is the bill's open balance.
@@ -103,10 +105,21 @@ async def test_tray_items_say_why_and_link_to_qbo(books: Books) -> None:
     assert items[("VENDOR", "55")]["issues"][0]["message"] == (
         'Coastal Paper Co has the same name as another active vendor: "Coastal Paper"'
     )
-    assert items[("BILL", "110")]["issues"][0]["message"] == (
-        "Bill 110 from Bright Office may be a duplicate of Bill 109 from Bright Office: "
-        "same vendor and total ($450.00), 3 days apart"
+    duplicate = items[("BILL", "110")]["issues"][0]
+    assert duplicate["message"] == (
+        "Bill 110 from Bright Office may be a duplicate of Bill 109 from Bright Office "
+        "($450.00, dated 2026-11-02, QBO id 109): same vendor and total, 3 days apart"
     )
+    # The other record itself, to open it beside this one.
+    assert duplicate["relatedRecord"] == {
+        "id": items[("BILL", "109")]["id"],
+        "entityType": "BILL",
+        "qboId": "109",
+        "label": "Bill 109 from Bright Office",
+        "amount": "450.00",
+        "txnDate": "2026-11-02",
+        "qboUrl": f"{QBO}/app/bill?txnId=109",
+    }
 
 
 @pytest.mark.parametrize(

@@ -55,18 +55,17 @@ query Digest($businessId: ID!) {
 """
 
 # The tables each view reads, one statement each, whatever the business's size (sorted by table).
-# The hygiene tray: the token (api_token), the business, then bills, bill lines, invoices,
-# vendors and customers: 7. The decision console adds terms, decisions, bank accounts and the
-# four money-moved windows (bill payments, purchases, payments, and the settlements that date
-# invoice lateness, also from payment): 14. The digest reads exactly what the console does (it
-# reuses the hygiene and decision rows memoised in the same request): 14.
-TRAY_TABLES = ["api_token", "bill", "bill_line", "business", "customer", "invoice", "vendor"]
+# Every view reads the business's one assessment (resolvers/assessment.py): the token
+# (api_token), the business, then bills, bill lines, invoices, vendors, customers, terms,
+# decisions, bank accounts and the four money-moved windows (bill payments, purchases, payments,
+# and the settlements that date invoice lateness, also from payment): 14.
+DOCUMENT_TABLES = ["api_token", "bill", "bill_line", "business", "customer", "invoice", "vendor"]
 WINDOW_TABLES = ["bill_payment", "purchase", "payment", "payment"]
-CONSOLE_TABLES = sorted([*TRAY_TABLES, "term", "bill_decision", "account", *WINDOW_TABLES])
+ASSESSMENT_TABLES = sorted([*DOCUMENT_TABLES, "term", "bill_decision", "account", *WINDOW_TABLES])
 VIEW_TABLES = {
-    "hygieneTray": TRAY_TABLES,
-    "decisionConsole": CONSOLE_TABLES,
-    "digest": CONSOLE_TABLES,
+    "hygieneTray": ASSESSMENT_TABLES,
+    "decisionConsole": ASSESSMENT_TABLES,
+    "digest": ASSESSMENT_TABLES,
 }
 
 
@@ -106,7 +105,7 @@ async def test_overview_costs_the_same_statements_for_5_and_100_businesses(
     # windows (bill payments, purchases, payments, settlements) (4). Nothing per business.
     overview_tables = sorted(
         ["api_token", "api_token_business", "business", "business"]
-        + [t for t in CONSOLE_TABLES if t not in ("api_token", "business")]
+        + [t for t in ASSESSMENT_TABLES if t not in ("api_token", "business")]
     )
     assert len(overview_tables) == 16
     assert tables_read(small_statements) == overview_tables

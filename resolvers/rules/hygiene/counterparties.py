@@ -107,7 +107,15 @@ def _check(
         kind = "Vendor" if party.entity_type is EntityType.VENDOR else "Customer"
         label = f"{kind} {party.name}"
         item = make_item(
-            party.entity_type, party.entity_id, party.qbo_id, label, amount, None, found
+            party.entity_type,
+            party.entity_id,
+            party.qbo_id,
+            label,
+            amount,
+            None,
+            found,
+            counterparty_qbo_id=party.qbo_id,
+            counterparty_name=party.name,
         )
         if item is not None:
             items.append(item)

@@ -22,7 +22,13 @@ from resolvers.rules.hygiene.duplicates import (
     DuplicateReason,
     find_duplicates,
 )
-from resolvers.rules.hygiene.items import HygieneIssue, HygieneItem, issue, make_item
+from resolvers.rules.hygiene.items import (
+    HygieneIssue,
+    HygieneItem,
+    RelatedRecord,
+    issue,
+    make_item,
+)
 from resolvers.rules.labels import document_name, plural
 from resolvers.rules.money import ZERO, format_money
 from resolvers.thresholds import Thresholds
@@ -149,7 +155,15 @@ def invoice_items(
 
 def _item(doc: _Doc, found: list[HygieneIssue]) -> HygieneItem | None:
     return make_item(
-        doc.entity_type, doc.id, doc.qbo_id, doc.label, doc.balance, doc.due_date, found
+        doc.entity_type,
+        doc.id,
+        doc.qbo_id,
+        doc.label,
+        doc.balance,
+        doc.due_date,
+        found,
+        counterparty_qbo_id=doc.party_id,
+        counterparty_name=doc.party_name,
     )
 
 
@@ -227,17 +241,26 @@ def _shared_issues(
 
 
 def _duplicate_issue(doc: _Doc, other: _Doc, match: DuplicateMatch) -> HygieneIssue:
+    """POSSIBLE_DUPLICATE naming the other record by its amount, date and QBO id (two bills with
+    the same number from the same vendor have the same label: the label alone can't tell them
+    apart), with the other record itself in ``related`` for its link."""
+    related = RelatedRecord(
+        other.entity_type, other.id, other.qbo_id, other.label, other.total, other.txn_date
+    )
+    another = "another " if other.label == doc.label else ""
+    dated = f", dated {other.txn_date}" if other.txn_date is not None else ""
+    named = (
+        f"{another}{other.label} ({format_money(other.total, other.currency)}{dated}, "
+        f"QBO id {other.qbo_id})"
+    )
     if match.reason is DuplicateReason.SAME_NUMBER:
-        message = f"{doc.label} may be a duplicate of {other.label}: same number"
-        return issue(IssueCode.POSSIBLE_DUPLICATE, message, "doc_number", doc.balance)
+        message = f"{doc.label} may be a duplicate of {named}: same number"
+        return issue(IssueCode.POSSIBLE_DUPLICATE, message, "doc_number", doc.balance, related)
     counterparty = "vendor" if doc.entity_type is EntityType.BILL else "customer"
     days = match.days_apart or 0
     apart = "same day" if days == 0 else f"{plural(days, 'day')} apart"
-    message = (
-        f"{doc.label} may be a duplicate of {other.label}: same {counterparty} and total "
-        f"({format_money(doc.total, doc.currency)}), {apart}"
-    )
-    return issue(IssueCode.POSSIBLE_DUPLICATE, message, "total_amt", doc.balance)
+    message = f"{doc.label} may be a duplicate of {named}: same {counterparty} and total, {apart}"
+    return issue(IssueCode.POSSIBLE_DUPLICATE, message, "total_amt", doc.balance, related)
 
 
 def _uncategorized(

@@ -12,6 +12,19 @@ _CODE_ORDER = {code: index for index, code in enumerate(IssueCode)}
 
 
 @dataclass(frozen=True)
+class RelatedRecord:
+    """The other record an issue is about (the document a possible duplicate matches)."""
+
+    entity_type: EntityType
+    entity_id: int | None
+    qbo_id: str
+    label: str
+    amount: Decimal
+    """Its total."""
+    txn_date: date | None
+
+
+@dataclass(frozen=True)
 class HygieneIssue:
     """One thing wrong with one record."""
 
@@ -22,6 +35,8 @@ class HygieneIssue:
     """The field at fault, named as in our rows (``due_date``, ``vendor``, ``lines``…)."""
     amount: Decimal
     """The money at stake (0 when none)."""
+    related: RelatedRecord | None = None
+    """The other record involved, when there is one (POSSIBLE_DUPLICATE)."""
 
 
 @dataclass(frozen=True)
@@ -39,11 +54,21 @@ class HygieneItem:
     severity: Severity
     """The worst of ``issues``."""
     issues: tuple[HygieneIssue, ...]
+    counterparty_qbo_id: str | None = None
+    """The party it concerns: a bill's vendor, an invoice's customer, a vendor or customer
+    itself (the tray filters by it)."""
+    counterparty_name: str | None = None
 
 
-def issue(code: IssueCode, message: str, field: str | None, amount: Decimal) -> HygieneIssue:
+def issue(
+    code: IssueCode,
+    message: str,
+    field: str | None,
+    amount: Decimal,
+    related: RelatedRecord | None = None,
+) -> HygieneIssue:
     """An issue with DESIGN.md's severity for ``code``."""
-    return HygieneIssue(code, SEVERITY[code], message, field, amount)
+    return HygieneIssue(code, SEVERITY[code], message, field, amount, related)
 
 
 def make_item(
@@ -54,11 +79,23 @@ def make_item(
     amount: Decimal,
     due_date: date | None,
     issues: Iterable[HygieneIssue],
+    *,
+    counterparty_qbo_id: str | None = None,
+    counterparty_name: str | None = None,
 ) -> HygieneItem | None:
     """An item holding ``issues`` worst first (then in DESIGN.md's table order), or ``None``."""
     ordered = sorted(issues, key=lambda found: (-found.severity.rank, _CODE_ORDER[found.code]))
     if not ordered:
         return None
     return HygieneItem(
-        entity_type, entity_id, qbo_id, label, amount, due_date, ordered[0].severity, tuple(ordered)
+        entity_type,
+        entity_id,
+        qbo_id,
+        label,
+        amount,
+        due_date,
+        ordered[0].severity,
+        tuple(ordered),
+        counterparty_qbo_id,
+        counterparty_name,
     )

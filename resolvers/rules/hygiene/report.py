@@ -22,10 +22,10 @@ from decimal import Decimal
 from domains.ap.models import Bill, BillLine, Vendor
 from domains.ar.models import Customer, Invoice
 from resolvers.rules.enums import EntityType
-from resolvers.rules.hygiene.codes import Severity
+from resolvers.rules.hygiene.codes import IssueCode, Severity
 from resolvers.rules.hygiene.counterparties import counterparty_items
 from resolvers.rules.hygiene.documents import bill_items, invoice_items
-from resolvers.rules.hygiene.items import HygieneItem
+from resolvers.rules.hygiene.items import HygieneIssue, HygieneItem
 from resolvers.rules.hygiene.score import hygiene_score
 from resolvers.rules.money import ZERO
 from resolvers.thresholds import Thresholds
@@ -56,6 +56,20 @@ class HygieneReport:
             for item in self.items
             if item.entity_type is entity_type and item.severity >= at_least
         )
+
+    def issues_by_qbo_id(self, entity_type: EntityType, code: IssueCode) -> dict[str, HygieneIssue]:
+        """The issue ``code`` of each flagged ``entity_type`` record, by its ``qbo_id``.
+
+        The console reads ``issues_by_qbo_id(EntityType.INVOICE, IssueCode.POSSIBLE_DUPLICATE)``
+        to warn before chasing an invoice that may be a duplicate.
+        """
+        return {
+            item.qbo_id: found
+            for item in self.items
+            if item.entity_type is entity_type
+            for found in item.issues
+            if found.code is code
+        }
 
 
 def assess_hygiene(
@@ -118,18 +132,44 @@ def _examined(balance: Decimal, total: Decimal, deleted_at: datetime | None) -> 
     return deleted_at is None and (balance > 0 or total == 0)
 
 
+@dataclass(frozen=True)
+class HygieneCounts:
+    """How many flagged records, issues and money a set of tray items holds."""
+
+    item_count: int
+    issue_count: int
+    high_count: int
+    """Items whose worst issue is HIGH (likewise ``medium_count`` and ``low_count``)."""
+    medium_count: int
+    low_count: int
+    amount_at_stake: Decimal
+
+
+def counts_of(items: Sequence[HygieneItem]) -> HygieneCounts:
+    """The counts of ``items`` (the tray's filtered set, or the whole business's)."""
+    return HygieneCounts(
+        item_count=len(items),
+        issue_count=sum(len(item.issues) for item in items),
+        high_count=sum(1 for item in items if item.severity is Severity.HIGH),
+        medium_count=sum(1 for item in items if item.severity is Severity.MEDIUM),
+        low_count=sum(1 for item in items if item.severity is Severity.LOW),
+        amount_at_stake=sum((item.amount for item in items), ZERO),
+    )
+
+
 def _report(items: Sequence[HygieneItem], examined: int, thresholds: Thresholds) -> HygieneReport:
+    counts = counts_of(items)
     return HygieneReport(
         items=tuple(items),
         examined_count=examined,
         score=hygiene_score(
             (item.severity for item in items), examined_count=examined, thresholds=thresholds
         ),
-        issue_count=sum(len(item.issues) for item in items),
-        high_count=sum(1 for item in items if item.severity is Severity.HIGH),
-        medium_count=sum(1 for item in items if item.severity is Severity.MEDIUM),
-        low_count=sum(1 for item in items if item.severity is Severity.LOW),
-        amount_at_stake=sum((item.amount for item in items), ZERO),
+        issue_count=counts.issue_count,
+        high_count=counts.high_count,
+        medium_count=counts.medium_count,
+        low_count=counts.low_count,
+        amount_at_stake=counts.amount_at_stake,
     )
 
 

@@ -15,8 +15,8 @@ from domains.ar.models import Customer, Invoice, Payment, PaymentLine
 from domains.banking.models import Account, Purchase
 from domains.core.models import Term
 from domains.decisions.models import BillDecision
-from resolvers.rules.cashflow import RunwayFigures, runway_figures
 from resolvers.rules.forecast import Forecast, ForecastWeek
+from resolvers.rules.runway import RunwayFigures, runway_figures
 from resolvers.thresholds import Thresholds
 
 AS_OF = date(2026, 12, 7)  # a Monday

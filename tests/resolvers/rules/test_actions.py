@@ -3,7 +3,6 @@ from decimal import Decimal
 
 from resolvers.rules.actions import RunwayAction, top_runway_actions
 from resolvers.rules.bills import BillAssessment, assess_bill
-from resolvers.rules.cashflow import RunwayFigures
 from resolvers.rules.collections import InvoiceAssessment, assess_invoice
 from resolvers.rules.enums import (
     BillAction,
@@ -13,6 +12,7 @@ from resolvers.rules.enums import (
     Signal,
 )
 from resolvers.rules.enums import DigestStatus as Status
+from resolvers.rules.runway import RunwayFigures
 from tests.resolvers.rules.rows import (
     AS_OF,
     DEFAULTS,
@@ -93,8 +93,8 @@ def test_the_three_actions_adding_most_days() -> None:
     assert actions == (
         RunwayAction(
             RunwayActionKind.DELAY_BILL,
-            "Delay Bill 1044 from Acme Supply ($2,549.00, due 2027-01-01): +25 days",
-            25,  # 2549 / 100 = 25.49
+            "Delay Bill 1044 from Acme Supply ($2,549.00, due 2027-01-01): +26 days",
+            26,  # its shown runway impact: 2549 / 100 = 25.49 -> 25.5 days -> 26
             Decimal(2549),
             EntityType.BILL,
             delay_big.bill_id,

@@ -4,12 +4,9 @@ import pytest
 
 from resolvers.rules.aging import (
     AgingTotal,
-    PayablesSummary,
-    ReceivablesSummary,
     aging_bucket,
-    aging_summary,
+    aging_report,
     payables_summary,
-    receivables_summary,
 )
 from resolvers.rules.enums import AgingBucket
 from tests.resolvers.rules.rows import (
@@ -28,36 +25,43 @@ def test_payables_due_this_week_runs_from_today_to_sunday() -> None:
         bill(due_date=days(0), balance=money("2.00")),  # due today: this week
         bill(due_date=days(6), balance=money("4.00")),  # Sunday: this week
         bill(due_date=days(7), balance=money("8.00")),  # next Monday
-        bill(due_date=None, balance=money("16.00")),
+        bill(due_date=None, txn_date=days(-10), balance=money("16.00")),  # due on its date
+        bill(due_date=None, txn_date=None, balance=money("32.00")),  # no date at all: current
         bill(due_date=days(1), balance=money(0)),  # paid
         bill(due_date=days(1), deleted_at=UPDATED),
     ]
-    assert payables_summary(rows, as_of=AS_OF) == PayablesSummary(
-        open_count=5,
-        open_amount=Decimal("31.00"),
-        due_this_week_count=2,
-        due_this_week_amount=Decimal("6.00"),
-        overdue_count=1,
-        overdue_amount=Decimal("1.00"),
+    summary = payables_summary(rows, as_of=AS_OF)
+    assert (summary.due_this_week_count, summary.due_this_week_amount) == (2, Decimal("6.00"))
+    assert (summary.aging.open_count, summary.aging.open_amount) == (6, Decimal("63.00"))
+    assert (summary.aging.overdue_count, summary.aging.overdue_amount) == (2, Decimal("17.00"))
+    assert summary.aging.buckets == (
+        AgingTotal(AgingBucket.CURRENT, 4, Decimal("46.00")),
+        AgingTotal(AgingBucket.DAYS_1_30, 2, Decimal("17.00")),
+        AgingTotal(AgingBucket.DAYS_31_60, 0, Decimal("0.00")),
+        AgingTotal(AgingBucket.DAYS_61_90, 0, Decimal("0.00")),
+        AgingTotal(AgingBucket.DAYS_90_PLUS, 0, Decimal("0.00")),
     )
 
 
 def test_payables_this_week_from_a_wednesday() -> None:
     rows = [bill(due_date=days(1), balance=money(5)), bill(due_date=days(3), balance=money(7))]
     summary = payables_summary(rows, as_of=days(2))
-    assert (summary.overdue_count, summary.due_this_week_count) == (1, 1)
+    assert (summary.aging.overdue_count, summary.due_this_week_count) == (1, 1)
 
 
-def test_receivables() -> None:
+def test_receivables_totals_are_the_sums_of_their_buckets() -> None:
     rows = [
         invoice(due_date=days(-1), balance=money("0.10")),
-        invoice(due_date=days(0), balance=money("0.20")),
-        invoice(due_date=None, balance=money("0.30")),
+        invoice(due_date=days(0), balance=money("0.20")),  # due today: not overdue yet
+        invoice(due_date=None, txn_date=days(-3), balance=money("0.30")),  # overdue from its date
         invoice(due_date=days(-5), balance=money(0)),
     ]
-    assert receivables_summary(rows, as_of=AS_OF) == ReceivablesSummary(
-        3, Decimal("0.60"), 1, Decimal("0.10")
-    )
+    report = aging_report(rows, as_of=AS_OF)
+    assert (report.open_count, report.open_amount) == (3, Decimal("0.60"))
+    assert (report.overdue_count, report.overdue_amount) == (2, Decimal("0.40"))
+    past_due = [t for t in report.buckets if t.bucket is not AgingBucket.CURRENT]
+    assert report.overdue_count == sum(t.count for t in past_due)
+    assert report.overdue_amount == sum(t.amount for t in past_due)
 
 
 @pytest.mark.parametrize(
@@ -87,10 +91,10 @@ def test_aging_summary_covers_every_bucket_in_order() -> None:
         invoice(due_date=days(-91), balance=money(0)),  # paid
         invoice(due_date=days(-91), deleted_at=UPDATED),
     ]
-    assert aging_summary(rows, as_of=AS_OF) == (
+    assert aging_report(rows, as_of=AS_OF).buckets == (
         AgingTotal(AgingBucket.CURRENT, 1, Decimal("100.10")),
         AgingTotal(AgingBucket.DAYS_1_30, 1, Decimal("0.30")),
         AgingTotal(AgingBucket.DAYS_31_60, 1, Decimal("0.20")),
-        AgingTotal(AgingBucket.DAYS_61_90, 0, Decimal(0)),
+        AgingTotal(AgingBucket.DAYS_61_90, 0, Decimal("0.00")),
         AgingTotal(AgingBucket.DAYS_90_PLUS, 1, Decimal("5.00")),
     )

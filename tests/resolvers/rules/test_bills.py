@@ -14,8 +14,8 @@ from resolvers.rules.bills import (
     is_ready_for_decision,
     latest_safe_pay_date,
 )
-from resolvers.rules.cashflow import RunwayFigures
 from resolvers.rules.enums import BillAction, BillGroup, DecisionAction, Signal, Urgency
+from resolvers.rules.runway import RunwayFigures
 from tests.resolvers.rules.rows import (
     AS_OF,
     DEFAULTS,
@@ -35,6 +35,7 @@ ACME = vendor(qbo_id="V1", display_name="Acme Supply", term_qbo_id=None)
 GUSTO = vendor(qbo_id="V2", display_name="Gusto Payroll", term_qbo_id=None)
 RICH = runway("100000.00", "1000.00")  # 100 weeks: HEALTHY
 NOT_BURNING = runway("100000.00", "0")
+LATEST = "the latest safe pay date (3 days before it is due)"
 
 
 def assess(
@@ -100,7 +101,7 @@ def test_due_today_is_due_soon_not_overdue_and_paid_now() -> None:
     assert result.days_until_due == 0
     assert result.urgency is Urgency.DUE_SOON
     assert result.signals == (Signal.DUE_SOON,)
-    assert result.reasons == ("Due today",)
+    assert result.reasons == ("Due today", "Must be paid: pay today")
     assert (result.action, result.group) == (BillAction.PAY_NOW, BillGroup.MUST_PAY)
     assert result.latest_safe_pay_date == result.recommended_pay_date == AS_OF
     # 40 (due soon) + 30 * 1500 / 15000 (size) = 43
@@ -112,12 +113,15 @@ def test_due_today_is_due_soon_not_overdue_and_paid_now() -> None:
 def test_due_in_three_days_is_due_soon_four_is_not() -> None:
     three = assess(bill(due_date=days(3)))
     assert three.signals == (Signal.DUE_SOON,)
-    assert three.reasons == ("Due in 3 days",)
+    assert three.reasons == ("Due in 3 days", "Must be paid: pay today")
     assert three.action is BillAction.PAY_NOW
     four = assess(bill(due_date=days(4), balance=money("1500.00")))
     assert four.signals == ()
     assert (four.action, four.group) == (BillAction.SCHEDULE, BillGroup.SCHEDULED)
     assert four.recommended_pay_date == days(1)
+    assert four.reasons == (
+        f"Nothing urgent and nothing to gain by waiting: pay on 2026-12-08, {LATEST}",
+    )
     assert four.urgency is Urgency.UPCOMING
     # 30 * (30 - 4) / (30 - 3) = 28.89 + 3 = 31.89 -> 32
     assert four.priority == 32
@@ -128,7 +132,7 @@ def test_overdue() -> None:
     assert result.days_until_due == -5
     assert result.urgency is Urgency.OVERDUE
     assert result.signals == (Signal.OVERDUE,)
-    assert result.reasons == ("Overdue by 5 days",)
+    assert result.reasons == ("Overdue by 5 days", "Must be paid: pay today")
     assert (result.action, result.group) == (BillAction.PAY_NOW, BillGroup.MUST_PAY)
     assert result.priority == 53  # 50 + 3
 
@@ -139,7 +143,10 @@ def test_overdue() -> None:
 def test_due_in_more_than_fourteen_days_with_healthy_runway_can_wait() -> None:
     fifteen = assess(bill(due_date=days(15), balance=money("1500.00")))
     assert fifteen.signals == (Signal.DUE_LATER_HEALTHY_RUNWAY,)
-    assert fifteen.reasons == ("Due in 15 days; runway is healthy (100.0 weeks)",)
+    assert fifteen.reasons == (
+        "Due in 15 days; runway is healthy (100.0 weeks)",
+        f"Can wait: pay by 2026-12-19, {LATEST}",
+    )
     assert (fifteen.action, fifteen.group) == (BillAction.DELAY, BillGroup.CAN_DELAY)
     assert fifteen.recommended_pay_date == days(12)
     fourteen = assess(bill(due_date=days(14), balance=money("1500.00")))
@@ -149,7 +156,10 @@ def test_due_in_more_than_fourteen_days_with_healthy_runway_can_wait() -> None:
 
 def test_not_burning_counts_as_healthy() -> None:
     result = assess(bill(due_date=days(20)), figures=NOT_BURNING)
-    assert result.reasons == ("Due in 20 days; runway is healthy (not burning cash)",)
+    assert result.reasons == (
+        "Due in 20 days; runway is healthy (not burning cash)",
+        f"Can wait: pay by 2026-12-24, {LATEST}",
+    )
     assert result.runway_impact_days is None
 
 
@@ -163,7 +173,10 @@ def test_a_warning_runway_gives_no_reason_to_wait() -> None:
 def test_small_relative_to_weekly_burn() -> None:
     small = assess(bill(due_date=days(5), balance=money("100.00")))
     assert small.signals == (Signal.SMALL_VS_BURN,)
-    assert small.reasons == ("$100.00 is at most 10% of a week's net burn ($1,000.00)",)
+    assert small.reasons == (
+        "$100.00 is at most 10% of a week's net burn ($1,000.00)",
+        f"Can wait: pay by 2026-12-09, {LATEST}",
+    )
     assert (small.action, small.group) == (BillAction.DELAY, BillGroup.CAN_DELAY)
     assert assess(bill(due_date=days(5), balance=money("100.01"))).signals == ()
     assert assess(bill(due_date=days(5), balance=money("1")), figures=NOT_BURNING).signals == ()
@@ -172,10 +185,20 @@ def test_small_relative_to_weekly_burn() -> None:
 # Must-pay signals beyond timing ---------------------------------------------------------------
 
 
-def test_critical_vendor_is_must_pay_and_drops_the_reasons_to_wait() -> None:
+def test_critical_vendor_is_must_pay_and_says_why_it_is_not_delayed() -> None:
     result = assess(bill(due_date=days(25), balance=money("50.00")), supplier=GUSTO)
-    assert result.signals == (Signal.CRITICAL_VENDOR,)
-    assert result.reasons == ("Gusto Payroll is a critical vendor (payroll)",)
+    # Every signal that holds is listed; the verdict says which one decided.
+    assert result.signals == (
+        Signal.CRITICAL_VENDOR,
+        Signal.DUE_LATER_HEALTHY_RUNWAY,
+        Signal.SMALL_VS_BURN,
+    )
+    assert result.reasons == (
+        "Gusto Payroll is a critical vendor (payroll)",
+        "Due in 25 days; runway is healthy (100.0 weeks)",
+        "$50.00 is at most 10% of a week's net burn ($1,000.00)",
+        f"Must be paid, and a critical vendor is never delayed: pay on 2026-12-29, {LATEST}",
+    )
     assert (result.action, result.group) == (BillAction.SCHEDULE, BillGroup.MUST_PAY)
     assert result.recommended_pay_date == days(22)
     assert result.critical_vendor
@@ -204,8 +227,12 @@ def test_large_relative_to_cash_is_strictly_over_fifteen_percent() -> None:
     at_limit = assess(bill(due_date=days(20), balance=money("1500.00")), figures=cash)
     assert Signal.LARGE_VS_CASH not in at_limit.signals
     over = assess(bill(due_date=days(20), balance=money("1500.01")), figures=cash)
-    assert over.signals == (Signal.LARGE_VS_CASH,)
-    assert over.reasons == ("$1,500.01 is more than 15% of cash ($10,000.00)",)
+    assert over.signals == (Signal.LARGE_VS_CASH, Signal.DUE_LATER_HEALTHY_RUNWAY)
+    assert over.reasons == (
+        "$1,500.01 is more than 15% of cash ($10,000.00)",
+        "Due in 20 days; runway is healthy (not burning cash)",
+        f"Must be paid: pay on 2026-12-24, {LATEST}",
+    )
     assert (over.action, over.group) == (BillAction.SCHEDULE, BillGroup.MUST_PAY)
 
 
@@ -220,8 +247,12 @@ def test_every_bill_is_large_without_cash() -> None:
 def test_late_fee_wording_makes_a_bill_must_pay() -> None:
     noted = bill(due_date=days(20), private_note="1.5% interest charged on late payments")
     result = assess(noted)
-    assert result.signals == (Signal.LATE_FEE,)
-    assert result.reasons == ('Paying late may cost a late fee (the bill mentions "interest")',)
+    assert result.signals == (Signal.LATE_FEE, Signal.DUE_LATER_HEALTHY_RUNWAY)
+    assert result.reasons == (
+        'Paying late may cost a late fee (the bill mentions "interest")',
+        "Due in 20 days; runway is healthy (100.0 weeks)",
+        f"Must be paid: pay on 2026-12-24, {LATEST}",
+    )
     assert (result.action, result.group) == (BillAction.SCHEDULE, BillGroup.MUST_PAY)
     by_term = assess(bill(due_date=days(20)), governing=term(name="Net 30 + late fee"))
     assert Signal.LATE_FEE in by_term.signals
@@ -235,8 +266,14 @@ def test_a_decision_in_effect_puts_the_bill_in_scheduled() -> None:
     result = assess(row, decided=decision(row, "PAY_ON", days(10)))
     assert result.group is BillGroup.SCHEDULED
     assert (result.decided_action, result.decided_for) == (DecisionAction.PAY_ON, days(10))
-    # The recommendation itself is unchanged: the rules still say it could wait.
-    assert result.action is BillAction.DELAY
+    # The person's decision sets the action and the date; the rules' signals stay visible.
+    assert (result.action, result.recommended_pay_date) == (BillAction.SCHEDULE, days(10))
+    assert result.signals == (Signal.DUE_LATER_HEALTHY_RUNWAY,)
+    assert result.reasons[-1] == "owner@example.com decided to pay it on 2026-12-17"
+    delayed = assess(row, decided=decision(row, "DELAY_TO", days(40)))
+    assert (delayed.group, delayed.action) == (BillGroup.SCHEDULED, BillAction.DELAY)
+    assert delayed.recommended_pay_date == days(40)
+    assert delayed.reasons[-1] == "owner@example.com decided to delay it to 2027-01-16"
 
 
 # Discounts -------------------------------------------------------------------------------------
@@ -255,10 +292,12 @@ def test_take_the_discount_when_runway_allows() -> None:
     assert result.discount.savings == Decimal("20.00")
     assert result.discount.annualised_return == Decimal("36.50")  # 2 * 365 / 20
     assert result.discount.runway_allows
-    # Due in 28 days would be a reason to wait; the discount is a reason not to.
-    assert result.signals == (Signal.TAKE_DISCOUNT,)
+    # Due in 28 days is a reason to wait, listed like any bill's; the discount outweighs it.
+    assert result.signals == (Signal.DUE_LATER_HEALTHY_RUNWAY, Signal.TAKE_DISCOUNT)
     assert result.reasons == (
+        "Due in 28 days; runway is healthy (not burning cash)",
         "Pay by 2026-12-12 to take the 2% discount: saves $20.00, 36.50% a year",
+        "Worth paying early: pay on 2026-12-12 to take the discount",
     )
     assert (result.action, result.group) == (BillAction.SCHEDULE, BillGroup.SCHEDULED)
     assert result.recommended_pay_date == days(5)
@@ -355,7 +394,7 @@ def test_assess_bills_filters_sorts_and_uses_vendor_terms_and_decisions() -> Non
         ("disc", 1),
     ]
     by_id = {a.qbo_id: a for a in result}
-    assert by_id["disc"].signals == (Signal.TAKE_DISCOUNT,)
+    assert by_id["disc"].signals == (Signal.DUE_LATER_HEALTHY_RUNWAY, Signal.TAKE_DISCOUNT)
     assert by_id["decided"].group is BillGroup.SCHEDULED
     assert by_id["decided"].decided_action is DecisionAction.DELAY_TO
     assert all(a.ready for a in result)

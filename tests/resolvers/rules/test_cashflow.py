@@ -1,23 +1,16 @@
-from datetime import date
 from decimal import Decimal
 
-import pytest
-
 from resolvers.rules.cashflow import (
-    RunwayFigures,
     baseline_weekly_spend,
     cash_on_hand,
     customer_lateness_days,
-    runway_figures,
     weekly_net_burn,
 )
-from resolvers.rules.enums import DigestStatus
 from tests.resolvers.rules.rows import (
     AS_OF,
     DEFAULTS,
     UPDATED,
     account,
-    assert_no_float,
     bill_payment,
     days,
     invoice,
@@ -26,12 +19,6 @@ from tests.resolvers.rules.rows import (
     payment_line,
     purchase,
 )
-
-
-def figures(cash: str, burn: str) -> RunwayFigures:
-    return runway_figures(
-        cash=money(cash), weekly_net_burn=money(burn), as_of=AS_OF, thresholds=DEFAULTS
-    )
 
 
 def test_cash_is_active_bank_accounts_only() -> None:
@@ -105,57 +92,6 @@ def test_baseline_nets_refunds_and_never_goes_negative() -> None:
     assert baseline_weekly_spend(rows, as_of=AS_OF, thresholds=DEFAULTS) == Decimal("1.00")
     refund_only = [purchase(total_amt=money("13.00"), credit=True)]
     assert baseline_weekly_spend(refund_only, as_of=AS_OF, thresholds=DEFAULTS) == Decimal(0)
-
-
-@pytest.mark.parametrize(
-    ("cash", "burn", "weeks", "status"),
-    [
-        ("39999.99", "10000.00", "3.9", DigestStatus.CRITICAL),
-        ("40000.00", "10000.00", "4.0", DigestStatus.WARNING),  # exactly 4 weeks is not under 4
-        ("129999.99", "10000.00", "12.9", DigestStatus.WARNING),
-        ("130000.00", "10000.00", "13.0", DigestStatus.HEALTHY),
-        ("0", "10000.00", "0.0", DigestStatus.CRITICAL),
-        ("-500.00", "10000.00", "0.0", DigestStatus.CRITICAL),
-    ],
-)
-def test_runway_status_boundaries(cash: str, burn: str, weeks: str, status: DigestStatus) -> None:
-    result = figures(cash, burn)
-    assert result.runway_weeks == Decimal(weeks)
-    assert result.status is status
-
-
-def test_runway_weeks_are_truncated_not_rounded_up() -> None:
-    assert figures("39999.99", "10000.00").runway_weeks == Decimal("3.9")  # 3.999999
-
-
-def test_covered_until_adds_whole_days_of_runway() -> None:
-    result = figures("10000.00", "7000.00")  # 1.43 weeks = 10 days
-    assert result.runway_weeks == Decimal("1.4")
-    assert result.covered_until == days(10)
-    assert figures("-1.00", "7000.00").covered_until == AS_OF
-    assert figures("1" + "0" * 15, "0.01").covered_until == date.max
-
-
-@pytest.mark.parametrize("burn", ["0", "0.00", "-250.00"])
-def test_zero_or_negative_burn_is_not_burning(burn: str) -> None:
-    result = figures("5000.00", burn)
-    assert result.runway_weeks is None
-    assert result.covered_until is None
-    assert result.status is DigestStatus.HEALTHY
-    assert not result.burning
-    assert result.days_of_burn(money("1000")) is None
-
-
-def test_overdrawn_and_not_burning_is_still_critical() -> None:
-    assert figures("-0.01", "0").status is DigestStatus.CRITICAL
-
-
-def test_days_of_burn() -> None:
-    result = figures("100000.00", "700.00")  # 100 a day
-    assert result.days_of_burn(money("250.00")) == Decimal("2.5")
-    assert result.days_of_burn(money("1.00")) == Decimal("0.0")
-    assert result.days_of_burn(money("5.00")) == Decimal("0.1")  # 0.05 half up
-    assert_no_float(result)
 
 
 def test_customer_lateness_from_paid_invoices() -> None:

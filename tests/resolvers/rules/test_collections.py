@@ -3,7 +3,6 @@ from decimal import Decimal
 import pytest
 
 from domains.ar.models import Customer, Invoice
-from resolvers.rules.cashflow import RunwayFigures
 from resolvers.rules.collections import (
     InvoiceAssessment,
     assess_invoice,
@@ -13,7 +12,10 @@ from resolvers.rules.collections import (
     is_ready_for_collection,
 )
 from resolvers.rules.contacts import contact_email
-from resolvers.rules.enums import AgingBucket, CollectionAction, Urgency
+from resolvers.rules.enums import AgingBucket, CollectionAction, EntityType, Urgency
+from resolvers.rules.hygiene.codes import IssueCode
+from resolvers.rules.hygiene.report import assess_hygiene
+from resolvers.rules.runway import RunwayFigures
 from tests.resolvers.rules.rows import (
     AS_OF,
     DEFAULTS,
@@ -139,7 +141,50 @@ def test_one_overdue_invoice_in_full() -> None:
     # due + 10 days of lateness is long past: expected today
     assert result.expected_collection_date == AS_OF
     assert result.runway_impact_days == Decimal("10.5")
+    assert result.reasons == ("Overdue by 45 days, more than 30: escalate",)
+    assert result.duplicate_of is None
     assert_no_float(result)
+
+
+def test_every_collection_says_why() -> None:
+    assert assess(invoice(due_date=days(-1))).reasons == ("Overdue by 1 day: send a reminder",)
+    assert assess(invoice(due_date=days(-61))).reasons == (
+        "Overdue by 61 days, more than 60: call them",
+    )
+    assert assess(invoice(due_date=days(0))).reasons == ("Due today: send a reminder",)
+    assert assess(invoice(due_date=days(5))).reasons == (
+        "Due in 5 days: send a reminder before it is due",
+    )
+
+
+def test_a_possible_duplicate_is_still_listed_but_says_so() -> None:
+    twin = invoice(qbo_id="twin", doc_number="2001", due_date=days(-10))
+    original = invoice(qbo_id="orig", doc_number="2001", due_date=days(-12))
+    report = assess_hygiene(
+        bills=[],
+        bill_lines=[],
+        invoices=[twin, original],
+        vendors=[],
+        customers=[CAFE],
+        as_of=AS_OF,
+        thresholds=DEFAULTS,
+    )
+    result = assess_invoices(
+        [twin, original],
+        customers=[CAFE],
+        lateness={},
+        as_of=AS_OF,
+        runway=RICH,
+        thresholds=DEFAULTS,
+        duplicates=report.issues_by_qbo_id(EntityType.INVOICE, IssueCode.POSSIBLE_DUPLICATE),
+    )
+    by_id = {a.qbo_id: a for a in result}
+    assert by_id["twin"].duplicate_of is not None
+    assert by_id["twin"].duplicate_of.qbo_id == "orig"
+    assert by_id["twin"].reasons == (
+        "Overdue by 10 days: send a reminder",
+        "May be a duplicate of Invoice 2001 to Blue Cafe (QBO id orig): check before chasing",
+    )
 
 
 def test_due_soon_invoice_is_current() -> None:

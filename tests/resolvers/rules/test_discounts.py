@@ -4,12 +4,12 @@ import pytest
 
 from domains.ap.models import Bill
 from domains.core.models import Term
-from resolvers.rules.cashflow import RunwayFigures
 from resolvers.rules.discounts import (
     DiscountOpportunity,
     annualised_return,
     discount_opportunity,
 )
+from resolvers.rules.runway import RunwayFigures
 from tests.resolvers.rules.rows import AS_OF, DEFAULTS, bill, days, money, runway, term
 
 NOT_BURNING = runway("100000.00", "0")

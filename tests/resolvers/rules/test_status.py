@@ -3,12 +3,11 @@ from decimal import Decimal
 import pytest
 
 from resolvers.rules.enums import DigestStatus
-from resolvers.rules.status import digest_status, forecast_status, status_for_weeks
+from resolvers.rules.status import forecast_status, status_for_weeks, worse
 from tests.resolvers.rules.rows import (
     AS_OF,
     DEFAULTS,
     flat_forecast,
-    runway,
 )
 
 CRIT, WARN, OK = DigestStatus.CRITICAL, DigestStatus.WARNING, DigestStatus.HEALTHY
@@ -29,24 +28,7 @@ def test_forecast_status_counts_weeks_from_today_to_cash_zero() -> None:
     assert forecast_status(flat_forecast("10", 12), as_of=AS_OF, thresholds=DEFAULTS) is WARN
 
 
-def test_digest_status_is_the_worse_of_runway_and_forecast() -> None:
-    not_burning = runway("5000.00", "0")
-    assert (
-        digest_status(not_burning.status, flat_forecast("5000"), as_of=AS_OF, thresholds=DEFAULTS)
-        is OK
-    )
-    assert (
-        digest_status(
-            not_burning.status, flat_forecast("5000", 2), as_of=AS_OF, thresholds=DEFAULTS
-        )
-        is CRIT
-    )
-    short = runway("3000.00", "1000.00")  # 3 weeks
-    assert (
-        digest_status(short.status, flat_forecast("3000"), as_of=AS_OF, thresholds=DEFAULTS) is CRIT
-    )
-    medium = runway("5000.00", "1000.00")  # 5 weeks
-    assert (
-        digest_status(medium.status, flat_forecast("5000"), as_of=AS_OF, thresholds=DEFAULTS)
-        is WARN
-    )
+def test_worse_orders_critical_over_warning_over_healthy() -> None:
+    assert worse(OK, WARN) is WARN
+    assert worse(CRIT, WARN) is CRIT
+    assert worse(OK, OK) is OK

@@ -3,9 +3,10 @@ from decimal import Decimal
 
 from domains.ap.models import Bill, BillLine, Vendor
 from domains.ar.models import Customer, Invoice
+from resolvers.rules.enums import EntityType
 from resolvers.rules.hygiene.codes import IssueCode, Severity
 from resolvers.rules.hygiene.documents import bill_items, invoice_items
-from resolvers.rules.hygiene.items import HygieneItem
+from resolvers.rules.hygiene.items import HygieneItem, RelatedRecord
 from tests.resolvers.rules.rows import (
     AS_OF,
     DEFAULTS,
@@ -92,8 +93,11 @@ def test_duplicate_bills_same_vendor_and_total_seven_days_apart() -> None:
     assert first.code is IssueCode.POSSIBLE_DUPLICATE
     assert first.severity is Severity.HIGH
     assert first.message == (
-        "Bill 1043 from Acme Supply may be a duplicate of Bill 1044 from Acme Supply: "
-        "same vendor and total ($1,200.00), 7 days apart"
+        "Bill 1043 from Acme Supply may be a duplicate of Bill 1044 from Acme Supply "
+        "($1,200.00, dated 2026-12-04, QBO id b): same vendor and total, 7 days apart"
+    )
+    assert first.related == RelatedRecord(
+        EntityType.BILL, b.id, "b", "Bill 1044 from Acme Supply", Decimal("1200.00"), days(-3)
     )
     assert first.amount == Decimal("1200.00")
     assert codes(items, "b") == [IssueCode.POSSIBLE_DUPLICATE]
@@ -114,9 +118,22 @@ def test_same_bill_number_is_a_duplicate_only_from_the_same_vendor() -> None:
     items = check_bills([a, b, c], vendors=[ACME, other])
     assert set(items) == {"a", "b"}
     assert items["a"].issues[0].message == (
-        "Bill INV-7 from Acme Supply may be a duplicate of Bill inv-7 from Acme Supply: same number"
+        "Bill INV-7 from Acme Supply may be a duplicate of Bill inv-7 from Acme Supply "
+        "($9.00, dated 2026-12-06, QBO id b): same number"
     )
     assert items["a"].issues[0].field == "doc_number"
+
+
+def test_a_duplicate_with_the_same_label_is_told_apart_by_amount_date_and_id() -> None:
+    a = bill(qbo_id="77", doc_number="1043", txn_date=days(-6), total_amt=money("900.00"))
+    b = bill(qbo_id="78", doc_number="1043", txn_date=days(-5), total_amt=money("900.00"))
+    items = check_bills([a, b])
+    assert items["77"].issues[0].message == (
+        "Bill 1043 from Acme Supply may be a duplicate of another Bill 1043 from Acme Supply "
+        "($900.00, dated 2026-12-02, QBO id 78): same number"
+    )
+    related = items["78"].issues[0].related
+    assert related is not None and (related.qbo_id, related.entity_id) == ("77", a.id)
 
 
 def test_same_invoice_number_is_a_duplicate_whoever_the_customer() -> None:
