@@ -50,7 +50,7 @@ def rendered_digest(
         as_of=result.as_of,
         generated_at=generated_at,
         run_id=run.id,
-        status=result.assessment.cash.runway.status.value,
+        status=result.summary.runway.status.value,
         subject=rendered.subject[:255],
         snapshot=snapshot,
         html=rendered.html,

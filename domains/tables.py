@@ -3,6 +3,13 @@
 from domains.access.models import ApiToken, ApiTokenBusiness
 from domains.ap.models import Bill, BillLine, BillPayment, BillPaymentLine, Vendor
 from domains.ar.models import Customer, Invoice, InvoiceLine, Payment, PaymentLine
+from domains.assessments.models import (
+    AssessedBill,
+    AssessedHygieneItem,
+    AssessedInvoice,
+    Assessment,
+    AssessmentClaim,
+)
 from domains.banking.models import Account, Purchase
 from domains.core.models import Business, SyncRun, Term
 from domains.decisions.models import BillDecision
@@ -18,6 +25,11 @@ __all__ = [
     "Account",
     "ApiToken",
     "ApiTokenBusiness",
+    "AssessedBill",
+    "AssessedHygieneItem",
+    "AssessedInvoice",
+    "Assessment",
+    "AssessmentClaim",
     "Bill",
     "BillDecision",
     "BillLine",

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from domains.core import queries as core_queries
 from domains.decisions import queries as decision_queries
 from domains.decisions.models import BillDecision
 from resolvers.clock import business_today
@@ -58,6 +59,8 @@ async def record_bill_decision(
         check_storable("note", note)
     assert bill.id is not None
     async with sessions.begin() as session:
+        # The console and forecast change with it: the stored views are stale from this commit.
+        await core_queries.bump_data_version(session, business_id=bill.business_id)
         return await decision_queries.record_decision(
             session,
             business_id=bill.business_id,

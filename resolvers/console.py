@@ -1,22 +1,29 @@
-"""The decision console: bills to pay, schedule or delay, and invoices to chase, ranked."""
+"""The decision console: bills to pay, schedule or delay, and invoices to chase, ranked.
+
+It reads the business's stored assessment (``resolvers.stored_assessments``): the runway and
+totals from its summary, pages of bills and invoices from its rows, cut in SQL in the console's
+order. A filter narrows the rows; it never re-scores them.
+"""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
+from domains.assessments.pages import BillCriteria, InvoiceCriteria, bill_totals, invoice_totals
 from domains.core.models import Business
-from resolvers.assessment import assess_business
-from resolvers.cash import CashPosition
+from resolvers.assessment_records import BILL, INVOICE, PayPlanHeadline
 from resolvers.loaders import Loaders
-from resolvers.pagination import Page, paginate
-from resolvers.rules import bills as bill_rules
-from resolvers.rules import collections as collection_rules
-from resolvers.rules import console_summary
+from resolvers.pagination import Page
 from resolvers.rules.bills import BillAssessment
 from resolvers.rules.collections import InvoiceAssessment
 from resolvers.rules.console_summary import DecisionSummary
 from resolvers.rules.enums import BillAction, BillGroup, Urgency
-from resolvers.rules.pay_plan import PayPlan, PayPlanStep
+from resolvers.rules.money import ZERO
+from resolvers.rules.pay_plan import PayPlanStep
+from resolvers.rules.runway import RunwayFigures
+from resolvers.stored_assessments import current_assessment
+from resolvers.stored_pages import stored_page
 from resolvers.thresholds import Thresholds
 
 
@@ -31,42 +38,142 @@ class DecisionFilter:
     urgencies: frozenset[Urgency] | None = None
     groups: frozenset[BillGroup] | None = None
 
+    def bill_criteria(self) -> BillCriteria:
+        """Which stored bills the filter selects: the ready ones, or every decidable one due
+        within ``horizon_days`` (a wider horizon brings bills in; it doesn't re-score them)."""
+        return BillCriteria(
+            horizon_days=self.horizon_days,
+            min_amount=self.min_amount,
+            vendor_qbo_ids=self.vendor_qbo_ids,
+            actions=_values(self.actions),
+            urgencies=_values(self.urgencies),
+            groups=_values(self.groups),
+        )
 
-@dataclass(frozen=True)
+    def invoice_criteria(self) -> InvoiceCriteria:
+        """Which invoices ready for collection it selects (a vendor filter is about bills)."""
+        return InvoiceCriteria(
+            min_amount=self.min_amount,
+            urgencies=_values(self.urgencies),
+            none=self.vendor_qbo_ids is not None,
+        )
+
+
+def _values(chosen: frozenset[Any] | None) -> frozenset[str] | None:
+    return None if chosen is None else frozenset(item.value for item in chosen)
+
+
 class DecisionConsole:
-    """The console of one business: every ready bill and invoice, ranked, and their totals."""
+    """The console of one business: its runway and pay plan now, its pages when asked."""
 
-    business: Business
-    as_of: date
-    cash: CashPosition
-    bills: list[BillAssessment]
-    """The bills in view (filtered), in the console's order."""
-    invoices: list[InvoiceAssessment]
-    summary: DecisionSummary
-    """Totals of the bills and invoices in view."""
-    pay_plan: PayPlan
-    """The business's whole pay plan (ready MUST_PAY bills against the cash), whatever the
-    filter: what to pay first doesn't change with what the screen shows."""
+    def __init__(
+        self,
+        loaders: Loaders,
+        business: Business,
+        *,
+        assessment_id: int,
+        as_of: date,
+        assessed_at: datetime,
+        runway: RunwayFigures,
+        stored_summary: DecisionSummary,
+        pay_plan: PayPlanHeadline,
+        wanted: DecisionFilter,
+    ) -> None:
+        self.business = business
+        self.as_of = as_of
+        self.assessed_at = assessed_at
+        self.runway = runway
+        self.pay_plan = pay_plan
+        """The business's whole pay plan (ready MUST_PAY bills against the cash), whatever the
+        filter: what to pay first doesn't change with what the screen shows."""
+        self._loaders = loaders
+        self._assessment_id = assessment_id
+        self._stored_summary = stored_summary
+        self._filtered = wanted != DecisionFilter()
+        self._bills = wanted.bill_criteria()
+        self._invoices = wanted.invoice_criteria()
+
+    async def summary(self) -> DecisionSummary:
+        """Totals of the bills and invoices in view (the stored ones without a filter)."""
+        if not self._filtered:
+            return self._stored_summary
+        async with self._loaders.sessions() as session:
+            groups = await bill_totals(
+                session,
+                assessment_id=self._assessment_id,
+                conditions=self._bills.conditions(),
+            )
+            collect_count, collect_amount = await invoice_totals(
+                session,
+                assessment_id=self._assessment_id,
+                conditions=self._invoices.conditions(),
+            )
+
+        def group(name: BillGroup) -> tuple[int, Decimal]:
+            total = groups.get(name.value)
+            return (total.count, total.amount) if total else (0, ZERO)
+
+        return DecisionSummary(
+            *group(BillGroup.MUST_PAY),
+            *group(BillGroup.CAN_DELAY),
+            *group(BillGroup.SCHEDULED),
+            collect_count,
+            collect_amount,
+            sum((total.discount_savings for total in groups.values()), ZERO),
+        )
+
+    async def bills_page(
+        self, *, group: BillGroup | None, first: int | None, after: str | None
+    ) -> Page[BillAssessment]:
+        """A page of the bills in view, all of them or one group's, in the console's order."""
+        return await stored_page(
+            self._loaders,
+            kind="bills",
+            assessment_id=self._assessment_id,
+            criteria=self._bills,
+            group=None if group is None else group.value,
+            first=first,
+            after=after,
+            decode=_bill,
+        )
+
+    async def collections_page(
+        self, *, first: int | None, after: str | None
+    ) -> Page[InvoiceAssessment]:
+        """A page of the invoices in view, in priority order."""
+        return await stored_page(
+            self._loaders,
+            kind="collections",
+            assessment_id=self._assessment_id,
+            criteria=self._invoices,
+            first=first,
+            after=after,
+            decode=_invoice,
+        )
+
+    async def pay_plan_page(self, *, first: int | None, after: str | None) -> Page[PayPlanStep]:
+        """A page of the pay plan's steps, in the console's order."""
+        return await stored_page(
+            self._loaders,
+            kind="pay_plan",
+            assessment_id=self._assessment_id,
+            criteria=None,
+            first=first,
+            after=after,
+            decode=_step,
+        )
 
 
-def _bill_matches(bill: BillAssessment, wanted: DecisionFilter) -> bool:
-    if wanted.min_amount is not None and bill.amount < wanted.min_amount:
-        return False
-    if wanted.vendor_qbo_ids is not None and bill.vendor_qbo_id not in wanted.vendor_qbo_ids:
-        return False
-    if wanted.actions is not None and bill.action not in wanted.actions:
-        return False
-    if wanted.urgencies is not None and bill.urgency not in wanted.urgencies:
-        return False
-    return wanted.groups is None or bill.group in wanted.groups
+def _bill(row: Any) -> BillAssessment:
+    return BILL.validate_python(row.payload)
 
 
-def _invoice_matches(invoice: InvoiceAssessment, wanted: DecisionFilter) -> bool:
-    if wanted.min_amount is not None and invoice.amount < wanted.min_amount:
-        return False
-    if wanted.vendor_qbo_ids is not None:  # a vendor filter is about bills only
-        return False
-    return wanted.urgencies is None or invoice.urgency in wanted.urgencies
+def _invoice(row: Any) -> InvoiceAssessment:
+    return INVOICE.validate_python(row.payload)
+
+
+def _step(row: Any) -> PayPlanStep:
+    return PayPlanStep(BILL.validate_python(row.payload), row.plan_cash_after)
 
 
 async def decision_console(
@@ -77,57 +184,17 @@ async def decision_console(
     thresholds: Thresholds,
     wanted: DecisionFilter,
 ) -> DecisionConsole:
-    """The bills ready for a decision and invoices ready for collection, filtered and ranked."""
-    assessed = await assess_business(loaders, business, as_of=as_of, thresholds=thresholds)
-    if wanted.horizon_days is None:
-        in_view = [b for b in assessed.bills if b.ready]
-    else:  # a different horizon narrows or widens the list; it doesn't re-score the bills
-        in_view = [
-            b for b in assessed.bills if b.decidable and b.days_until_due <= wanted.horizon_days
-        ]
-    bills = sorted((b for b in in_view if _bill_matches(b, wanted)), key=bill_rules.bill_order)
-    invoices = sorted(
-        (i for i in assessed.invoices if i.ready and _invoice_matches(i, wanted)),
-        key=collection_rules.invoice_order,
-    )
+    """The console of ``business`` on ``as_of``, filtered by ``wanted``."""
+    stored = await current_assessment(loaders, business, as_of=as_of, thresholds=thresholds)
+    summary = stored.summary
     return DecisionConsole(
-        business=business,
+        loaders,
+        business,
+        assessment_id=stored.id,
         as_of=as_of,
-        cash=assessed.cash,
-        bills=bills,
-        invoices=invoices,
-        summary=console_summary.decision_summary(bills, invoices),
-        pay_plan=assessed.pay_plan,
-    )
-
-
-def bills_page(
-    console: DecisionConsole, *, group: BillGroup | None, first: int | None, after: str | None
-) -> Page[BillAssessment]:
-    """A page of the console's bills, all of them or one group's, in the console's order."""
-    chosen = [bill for bill in console.bills if group is None or bill.group is group]
-    return paginate(chosen, kind="bills", key=bill_rules.bill_order, first=first, after=after)
-
-
-def pay_plan_page(plan: PayPlan, *, first: int | None, after: str | None) -> Page[PayPlanStep]:
-    """A page of the pay plan's steps, in the console's order."""
-    return paginate(
-        plan.steps,
-        kind="pay_plan",
-        key=lambda step: bill_rules.bill_order(step.bill),
-        first=first,
-        after=after,
-    )
-
-
-def collections_page(
-    console: DecisionConsole, *, first: int | None, after: str | None
-) -> Page[InvoiceAssessment]:
-    """A page of the invoices ready for collection, in priority order."""
-    return paginate(
-        console.invoices,
-        kind="collections",
-        key=collection_rules.invoice_order,
-        first=first,
-        after=after,
+        assessed_at=stored.computed_at,
+        runway=summary.runway,
+        stored_summary=summary.decisions,
+        pay_plan=summary.pay_plan,
+        wanted=wanted,
     )

@@ -7,7 +7,7 @@ business's hygiene, decisions and digest computes each once.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable, Collection, Hashable
+from collections.abc import Awaitable, Callable, Collection, Hashable, Mapping, Sequence
 from datetime import date
 from typing import Any, TypeVar, cast
 
@@ -17,6 +17,8 @@ from domains.ap import loaders as ap_loaders
 from domains.ap.models import Bill, BillLine, BillPayment, Vendor
 from domains.ar import loaders as ar_loaders
 from domains.ar.models import Customer, Invoice, Payment
+from domains.assessments import loaders as assessment_loaders
+from domains.assessments.queries import AssessmentKey
 from domains.banking import loaders as banking_loaders
 from domains.banking.models import Account, Purchase
 from domains.core import loaders as core_loaders
@@ -24,18 +26,35 @@ from domains.core.models import Term
 from domains.decisions import loaders as decisions_loaders
 from domains.decisions.models import BillDecision
 from domains.row_loaders import RowsByBusiness, RowsById, rows_since
+from resolvers.thresholds import Thresholds
 
 T = TypeVar("T")
+
+
+Refresher = Callable[
+    [Sequence[AssessmentKey], Thresholds], Awaitable[Mapping[AssessmentKey, Exception]]
+]
+"""Computes and stores the assessments of (business, day) keys, and says which failed and why
+(``resolvers.stored_assessments`` computes inline; the server hands the work to a thread of its
+own, ``app.assessment_runner``). One business failing never stops the others."""
 
 
 class Loaders:
     """Every loader the orchestrators use, for the businesses in ``allowed_ids`` (``None``: all)."""
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], allowed_ids: Collection[int] | None
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        allowed_ids: Collection[int] | None,
+        *,
+        refresher: Refresher | None = None,
     ) -> None:
+        """Args:
+        refresher: how stale assessments get computed; ``None``: inline, in the caller's task.
+        """
         self.sessions = sessions
         self.allowed_ids = None if allowed_ids is None else frozenset(allowed_ids)
+        self.refresher = refresher
         allowed = self.allowed_ids
         self.business_by_id = core_loaders.BusinessByIdLoader(sessions, allowed)
         self.terms: RowsByBusiness[Term] = core_loaders.terms(sessions, allowed)
@@ -54,6 +73,10 @@ class Loaders:
         self.invoice_by_id: RowsById[Invoice] = RowsById(sessions, allowed, Invoice)
         self.vendor_by_id: RowsById[Vendor] = RowsById(sessions, allowed, Vendor)
         self.customer_by_id: RowsById[Customer] = RowsById(sessions, allowed, Customer)
+        self.assessments = assessment_loaders.AssessmentsByKey(sessions, allowed)
+        self.assessment_details = assessment_loaders.DetailsById(sessions)
+        self.assessment_pages = assessment_loaders.Pages(sessions)
+        self.assessment_counts = assessment_loaders.Counts(sessions)
         self._windows: dict[tuple[str, date], RowsByBusiness[Any]] = {}
         self._results: dict[Hashable, asyncio.Future[Any]] = {}
 

@@ -19,6 +19,10 @@ SortKey = tuple[int | str, ...]
 
 MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 50
+MAX_CURSOR_LENGTH = 1024
+"""Characters of a cursor: ours are well under it (a sort key and a kind, in base64)."""
+MAX_KEY_INT = 2**63
+MAX_KEY_TEXT = 256
 
 
 @dataclass(frozen=True)
@@ -38,10 +42,18 @@ def encode_cursor(kind: str, key: SortKey) -> str:
 
 
 def decode_cursor(kind: str, cursor: str) -> SortKey:
-    """The key inside ``cursor``, or ``InvalidPageRequest`` if it isn't one of ``kind``'s."""
+    """The key inside ``cursor``, or ``InvalidPageRequest`` if it isn't one of ``kind``'s.
+
+    A cursor comes back from clients, so it is checked before anything reads it: its length
+    (an opaque cursor of ours is short), then that it is a flat list of the connection's kind
+    and parts that are strings or integers of bounded size (``True`` is not an integer here, and
+    a 23-digit number is not a key of ours).
+    """
+    if len(cursor) > MAX_CURSOR_LENGTH:
+        raise InvalidPageRequest("'after' is not a cursor of this connection (too long)")
     try:
         decoded = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (binascii.Error, UnicodeDecodeError, ValueError) as error:
+    except (binascii.Error, UnicodeError, ValueError, RecursionError) as error:
         raise InvalidPageRequest(
             f"'after' is not a cursor of this connection: {cursor!r}"
         ) from error
@@ -49,10 +61,16 @@ def decode_cursor(kind: str, cursor: str) -> SortKey:
         not isinstance(decoded, list)
         or not decoded
         or decoded[0] != kind
-        or not all(isinstance(part, int | str) for part in decoded[1:])
+        or not all(_key_part(part) for part in decoded[1:])
     ):
         raise InvalidPageRequest(f"'after' is not a cursor of this connection: {cursor!r}")
     return tuple(decoded[1:])
+
+
+def _key_part(part: object) -> bool:
+    if type(part) is int:
+        return abs(part) < MAX_KEY_INT
+    return type(part) is str and len(part) <= MAX_KEY_TEXT
 
 
 def page_size(first: int | None) -> int:

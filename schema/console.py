@@ -60,7 +60,10 @@ class DecisionConsole(CashRunway):
         description="The day the console is computed as of (the business's today by default)."
     )
     data_synced_at: datetime | None = field(description="When the mirror last synced with QBO.")
-    summary: DecisionSummary = field(description="Totals of the bills and invoices in view.")
+    assessed_at: datetime = field(
+        description="When the figures were computed from the books (they are recomputed when "
+        "the books change, a decision is recorded, or the business's day turns)."
+    )
     pay_plan: PayPlan = field(
         description="What to pay with the cash there is: the business's whole plan, whatever "
         "the filter."
@@ -68,11 +71,15 @@ class DecisionConsole(CashRunway):
     result: strawberry.Private[ConsoleResult]
     app_url: strawberry.Private[str]
 
+    @strawberry.field(description="Totals of the bills and invoices in view.")
+    async def summary(self) -> DecisionSummary:
+        return DecisionSummary.from_result(await self.result.summary())
+
     @strawberry.field(
         description="Bills in view, in the console's order (priority, then soonest due, then "
         "largest)."
     )
-    def bills(
+    async def bills(
         self,
         first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
@@ -80,7 +87,7 @@ class DecisionConsole(CashRunway):
             BillGroup | None, strawberry.argument(description="Only this group's bills.")
         ] = None,
     ) -> BillRecommendationConnection:
-        page = console_views.bills_page(self.result, group=group, first=first, after=after)
+        page = await self.result.bills_page(group=group, first=first, after=after)
         return BillRecommendationConnection(
             edges=[
                 BillRecommendationEdge(
@@ -94,12 +101,12 @@ class DecisionConsole(CashRunway):
         )
 
     @strawberry.field(description="Invoices ready for collection, by priority.")
-    def collections(
+    async def collections(
         self,
         first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> CollectionRecommendationConnection:
-        page = console_views.collections_page(self.result, first=first, after=after)
+        page = await self.result.collections_page(first=first, after=after)
         return CollectionRecommendationConnection(
             edges=[
                 CollectionRecommendationEdge(
@@ -171,12 +178,12 @@ async def resolve_decision_console(
         wanted=await _criteria(info, wanted, business),
     )
     return DecisionConsole(
-        **runway_fields(console.cash.runway),
+        **runway_fields(console.runway),
         business_id=global_id("Business", business.id),
         as_of=day,
         data_synced_at=business.last_synced_at,
-        summary=DecisionSummary.from_result(console.summary),
-        pay_plan=PayPlan.from_result(console.pay_plan, context.qbo_app_url),
+        assessed_at=console.assessed_at,
+        pay_plan=PayPlan.from_result(console, context.qbo_app_url),
         result=console,
         app_url=context.qbo_app_url,
     )

@@ -13,7 +13,6 @@ from resolvers.digest import Digest as DigestResult
 from resolvers.links import qbo_url
 from resolvers.rules.actions import RunwayAction as ActionResult
 from resolvers.rules.aging import AgingReport
-from resolvers.rules.money import cents
 from schema.console import DecisionSummary
 from schema.context import Info
 from schema.enums import AgingBucket, AlertCode, DigestStatus, EntityType, RunwayActionKind
@@ -149,7 +148,11 @@ class Digest(CashRunway):
         description="The day the figures are as of: the business's today in the current week, "
         "else the week's Monday."
     )
-    generated_at: datetime = field(description="When this digest was computed.")
+    generated_at: datetime = field(description="When this digest was put together.")
+    assessed_at: datetime = field(
+        description="When its figures were computed from the books (they are recomputed when "
+        "the books change, a decision is recorded, or the business's day turns)."
+    )
     data_synced_at: datetime | None = field(description="When the mirror last synced with QBO.")
     headline: str = field(
         description="The status and the figure behind it, as the e-mail's subject says it."
@@ -175,30 +178,25 @@ class Digest(CashRunway):
 
     @classmethod
     def from_result(cls, result: DigestResult, app_url: str) -> Self:
-        business, assessment = result.business, result.assessment
-        report, payables, receivables = (
-            assessment.hygiene,
-            assessment.payables,
-            assessment.receivables,
-        )
+        business, summary, detail = result.business, result.summary, result.detail
+        hygiene, payables, receivables = summary.hygiene, detail.payables, detail.receivables
         return cls(
-            **runway_fields(assessment.cash.runway),
+            **runway_fields(summary.runway),
             business_id=global_id("Business", business.id),
             business_name=business.name,
             currency=business.home_currency,
             week_start=result.week_start,
             week_end=result.week_end,
-            as_of=assessment.as_of,
+            as_of=result.as_of,
             generated_at=result.generated_at,
+            assessed_at=result.assessed_at,
             data_synced_at=business.last_synced_at,
             headline=result.headline,
             bank_accounts=[
-                AccountBalance(
-                    name=a.name, balance=cents(a.current_balance or Decimal(0)), qbo_id=a.qbo_id
-                )
-                for a in result.bank_accounts
+                AccountBalance(name=a.name, balance=a.balance, qbo_id=a.qbo_id)
+                for a in detail.bank_accounts
             ],
-            forecast=[ForecastWeek(**vars(week)) for week in assessment.cash.forecast.weeks],
+            forecast=[ForecastWeek(**vars(week)) for week in detail.forecast.weeks],
             alerts=[Alert(code=a.code, level=a.level, message=a.message) for a in result.alerts],
             payables=Payables(
                 open_count=payables.aging.open_count,
@@ -217,21 +215,21 @@ class Digest(CashRunway):
                 aging=_aging(receivables),
             ),
             bills_due_this_week=[
-                BillRecommendation.from_result(b, app_url) for b in result.bills_due_this_week
+                BillRecommendation.from_result(b, app_url) for b in detail.bills_due_this_week
             ],
             overdue_invoices=[
-                CollectionRecommendation.from_result(i, app_url) for i in result.overdue_invoices
+                CollectionRecommendation.from_result(i, app_url) for i in detail.overdue_invoices
             ],
-            top_actions=[RunwayAction.from_result(a, app_url) for a in assessment.top_actions],
+            top_actions=[RunwayAction.from_result(a, app_url) for a in detail.top_actions],
             hygiene=HygieneSummary(
-                score=report.score,
-                issue_count=report.issue_count,
-                high_count=report.high_count,
-                medium_count=report.medium_count,
-                low_count=report.low_count,
-                amount_at_stake=report.amount_at_stake,
+                score=hygiene.score,
+                issue_count=hygiene.counts.issue_count,
+                high_count=hygiene.counts.high_count,
+                medium_count=hygiene.counts.medium_count,
+                low_count=hygiene.counts.low_count,
+                amount_at_stake=hygiene.counts.amount_at_stake,
             ),
-            decisions=DecisionSummary.from_result(assessment.decisions),
+            decisions=DecisionSummary.from_result(summary.decisions),
             freshness=DataFreshness(
                 synced_at=result.freshness.last_synced_at, stale=result.freshness.stale
             ),

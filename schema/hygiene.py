@@ -10,6 +10,7 @@ from domains.core.models import Business as BusinessRow
 from resolvers import hygiene as hygiene_views
 from resolvers.clock import business_today
 from resolvers.hygiene import HygieneFilter as HygieneCriteria
+from resolvers.hygiene import HygieneTray as TrayResult
 from resolvers.links import qbo_url
 from resolvers.rules.hygiene.items import HygieneIssue as IssueResult
 from resolvers.rules.hygiene.items import HygieneItem as ItemResult
@@ -146,12 +147,34 @@ class HygieneTray:
     amount_at_stake: Decimal = strawberry.field(
         description="The whole business: flagged amounts' total."
     )
-    matching: HygieneCounts = strawberry.field(
+    assessed_at: datetime = strawberry.field(
+        description="When the figures were computed from the books (they are recomputed when "
+        "the books change, a decision is recorded, or the business's day turns)."
+    )
+    view: strawberry.Private[TrayResult]
+    app_url: strawberry.Private[str]
+
+    @strawberry.field(
         description="The records the filter selects (all pages); the whole tray without one."
     )
-    total_count: int = strawberry.field(description="Records the filter selects, on every page.")
-    edges: list[HygieneEdge] = strawberry.field(description="The records of this page.")
-    page_info: PageInfo = strawberry.field(description="Where this page stands.")
+    async def matching(self) -> HygieneCounts:
+        return HygieneCounts.from_result(await self.view.matching())
+
+    @strawberry.field(description="Records the filter selects, on every page.")
+    async def total_count(self) -> int:
+        return (await self.view.page()).total_count
+
+    @strawberry.field(description="The records of this page, worst first.")
+    async def edges(self) -> list[HygieneEdge]:
+        page = await self.view.page()
+        return [
+            HygieneEdge(cursor=cursor, node=HygieneItem.from_result(item, self.app_url))
+            for item, cursor in zip(page.items, page.cursors, strict=True)
+        ]
+
+    @strawberry.field(description="Where this page stands.")
+    async def page_info(self) -> PageInfo:
+        return PageInfo.from_page(await self.view.page())
 
 
 @strawberry.input(description="Which flagged records to show; every criterion given must hold.")
@@ -223,23 +246,19 @@ async def resolve_hygiene_tray(
         first=first,
         after=after,
     )
-    report, page = tray.report, tray.page
+    headline = tray.headline
     return HygieneTray(
         business_id=global_id("Business", business.id),
         as_of=day,
         data_synced_at=business.last_synced_at,
-        score=report.score,
-        examined_count=report.examined_count,
-        issue_count=report.issue_count,
-        high_count=report.high_count,
-        medium_count=report.medium_count,
-        low_count=report.low_count,
-        amount_at_stake=report.amount_at_stake,
-        total_count=page.total_count,
-        matching=HygieneCounts.from_result(tray.matching),
-        edges=[
-            HygieneEdge(cursor=cursor, node=HygieneItem.from_result(item, context.qbo_app_url))
-            for item, cursor in zip(page.items, page.cursors, strict=True)
-        ],
-        page_info=PageInfo.from_page(page),
+        score=headline.score,
+        examined_count=headline.examined_count,
+        issue_count=headline.counts.issue_count,
+        high_count=headline.counts.high_count,
+        medium_count=headline.counts.medium_count,
+        low_count=headline.counts.low_count,
+        amount_at_stake=headline.counts.amount_at_stake,
+        assessed_at=tray.assessed_at,
+        view=tray,
+        app_url=context.qbo_app_url,
     )

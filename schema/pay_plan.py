@@ -1,14 +1,14 @@
 """The console's pay plan: what to pay with the cash there is (``resolvers.rules.pay_plan``)."""
 
 from decimal import Decimal
-from typing import Self
+from typing import Annotated, Self
 
 import strawberry
 
-from resolvers import console as console_views
+from resolvers.console import DecisionConsole as ConsoleResult
 from resolvers.pagination import Page
-from resolvers.rules.pay_plan import PayPlan as PayPlanResult
 from resolvers.rules.pay_plan import PayPlanStep as StepResult
+from schema.pagination import AFTER, FIRST
 from schema.recommendations import BillRecommendation
 from schema.relay import PageInfo
 
@@ -63,26 +63,31 @@ class PayPlan:
     first_unfunded: BillRecommendation | None = field(
         description="The first bill the cash cannot fund; null when it funds them all."
     )
-    result: strawberry.Private[PayPlanResult]
+    console: strawberry.Private[ConsoleResult]
     app_url: strawberry.Private[str]
 
     @strawberry.field(description="The plan's bills in order, with the cash left after each.")
-    def steps(self, first: int | None = None, after: str | None = None) -> "PayPlanStepConnection":
-        page = console_views.pay_plan_page(self.result, first=first, after=after)
+    async def steps(
+        self,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+    ) -> "PayPlanStepConnection":
+        page = await self.console.pay_plan_page(first=first, after=after)
         return step_connection(page, self.app_url)
 
     @classmethod
-    def from_result(cls, plan: PayPlanResult, app_url: str) -> Self:
+    def from_result(cls, console: ConsoleResult, app_url: str) -> Self:
+        plan = console.pay_plan
         first = plan.first_unfunded
         return cls(
-            cash=max(Decimal("0.00"), plan.cash),
+            cash=plan.cash,
             must_pay_amount=plan.must_pay_amount,
             funded_count=plan.funded_count,
             funded_amount=plan.funded_amount,
             shortfall=plan.shortfall,
             in_crunch=plan.shortfall > 0,
             first_unfunded=BillRecommendation.from_result(first, app_url) if first else None,
-            result=plan,
+            console=console,
             app_url=app_url,
         )
 

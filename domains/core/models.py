@@ -39,6 +39,9 @@ class Business(SQLModel, table=True):
     last_sync_error: str | None = Field(default=None)
     last_sync_error_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     api_calls: int = Field(default=0)
+    data_version: int = Field(default=0)
+    """Bumped in the same transaction as every write that changes what a view shows (a sync
+    page with changes, a recorded decision): a stored assessment of an older version is stale."""
 
 
 class Term(MirrorFields, table=True):

@@ -3,7 +3,7 @@
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -84,3 +84,12 @@ async def upsert_business(
             setattr(business, name, value)
     await session.flush()
     return business
+
+
+async def bump_data_version(session: AsyncSession, *, business_id: int) -> None:
+    """Mark the business's stored views stale: what they show changed, in this transaction."""
+    await session.execute(
+        update(Business)
+        .where(col(Business.id) == business_id)
+        .values(data_version=col(Business.data_version) + 1)
+    )

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domains.core import queries as core_queries
 from domains.upsert import ChildRows, UpsertOutcome, soft_delete, upsert_rows
 from sync.errors import MalformedValue
 from sync.mapping.columns import Row, fit
@@ -134,8 +135,10 @@ async def upsert_batch(session: AsyncSession, batch: MappedBatch) -> UpsertOutco
     """Write a mapped page: upsert the rows (with their lines), then apply its deletions.
 
     Deletions come second so that an object updated and deleted within one page ends deleted,
-    while a deletion older than the stored row is still ignored. The caller owns the transaction
-    (and advances its cursor only after committing it).
+    while a deletion older than the stored row is still ignored. A page that changed anything
+    bumps the business's ``data_version``, so its stored assessments are stale from the same
+    commit on. The caller owns the transaction (and advances its cursor only after committing
+    it).
     """
     outcome = await upsert_rows(
         session, table=batch.table, rows=batch.rows, children=batch.children
@@ -144,4 +147,7 @@ async def upsert_batch(session: AsyncSession, batch: MappedBatch) -> UpsertOutco
         outcome.deleted = await soft_delete(
             session, table=batch.table, business_id=batch.business_id, deletions=batch.deletions
         )
+    if outcome.written or outcome.deleted:
+        # In the same transaction: the business's stored views are stale from this commit on.
+        await core_queries.bump_data_version(session, business_id=batch.business_id)
     return outcome

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -62,7 +63,26 @@ async def test_bill_memos_are_backfilled_from_raw_json(database_url: str) -> Non
         async with engine.begin() as connection:
             business_id = (
                 await connection.execute(
-                    Business.__table__.insert()  # type: ignore[attr-defined]
+                    # The business table as of 0002 (the model's has columns added since).
+                    sa.table(
+                        "business",
+                        *(
+                            sa.column(name, Business.__table__.c[name].type)  # type: ignore[attr-defined]
+                            for name in (
+                                "id",
+                                "realm_id",
+                                "name",
+                                "home_currency",
+                                "timezone",
+                                "active",
+                                "created_at",
+                                "connection_status",
+                                "sync_progress",
+                                "api_calls",
+                            )
+                        ),
+                    )
+                    .insert()
                     .values(
                         realm_id="9130",
                         name="Acme",
@@ -72,8 +92,9 @@ async def test_bill_memos_are_backfilled_from_raw_json(database_url: str) -> Non
                         created_at=datetime(2026, 11, 20, tzinfo=UTC),
                         connection_status="connected",
                         sync_progress={},
+                        api_calls=0,
                     )
-                    .returning(Business.__table__.c.id)  # type: ignore[attr-defined]
+                    .returning(sa.column("id"))
                 )
             ).scalar_one()
             bills = Bill.__table__

@@ -1,9 +1,10 @@
 """The decision console orchestrator (``resolvers.console``) without GraphQL.
 
-``decision_console`` over the hand-built books, then ``bills_page`` and ``collections_page`` over
-its result: the same figures as the GraphQL tests (``tests.handbuilt.figures``).
+``decision_console`` over the hand-built books, then its ``bills_page`` and ``collections_page``:
+the same figures as the GraphQL tests (``tests.handbuilt.figures``).
 """
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -11,25 +12,29 @@ from typing import Any
 import pytest
 
 from domains.core.models import Business
-from domains.decisions import queries as decision_queries
-from resolvers.console import (
-    DecisionConsole,
-    DecisionFilter,
-    bills_page,
-    collections_page,
-    decision_console,
-)
-from resolvers.errors import InvalidPageRequest
+from resolvers.bill_decisions import record_bill_decision
+from resolvers.console import DecisionConsole, DecisionFilter, decision_console
+from resolvers.errors import InvalidPageRequest, NotFound
 from resolvers.loaders import Loaders
 from resolvers.rules.bills import BillAssessment
 from resolvers.rules.collections import InvoiceAssessment
 from resolvers.rules.console_summary import DecisionSummary
-from resolvers.rules.enums import BillAction, BillGroup, DigestStatus, Urgency
+from resolvers.rules.enums import BillAction, BillGroup, DecisionAction, DigestStatus, Urgency
 from resolvers.thresholds import Thresholds
 from tests.conftest import Database
 from tests.factories import land_companies
 from tests.handbuilt.company import NOW, TODAY, other_company
 from tests.handbuilt.figures import COLLECTIONS, READY_BILLS
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A console and everything it shows, read in full."""
+
+    view: DecisionConsole
+    bills: list[BillAssessment]
+    invoices: list[InvoiceAssessment]
+    summary: DecisionSummary
 
 
 async def console(
@@ -38,10 +43,13 @@ async def console(
     wanted: DecisionFilter | None = None,
     *,
     as_of: date = TODAY,
-) -> DecisionConsole:
-    return await decision_console(
+) -> Shown:
+    view = await decision_console(
         loaders, business, as_of=as_of, thresholds=Thresholds(), wanted=wanted or DecisionFilter()
     )
+    bills = await view.bills_page(group=None, first=500, after=None)
+    invoices = await view.collections_page(first=500, after=None)
+    return Shown(view, bills.items, invoices.items, await view.summary())
 
 
 def bill_row(bill: BillAssessment) -> tuple[Any, ...]:
@@ -89,12 +97,12 @@ async def test_ready_bills_and_invoices_are_ranked_with_their_recommendation(
 
     assert [bill_row(bill) for bill in result.bills] == READY_BILLS
     assert [collection_row(invoice) for invoice in result.invoices] == COLLECTIONS
-    assert (result.business.id, result.as_of) == (harborview_business.id, TODAY)
+    assert (result.view.business.id, result.view.as_of) == (harborview_business.id, TODAY)
 
 
 async def test_cash_runway_and_totals(loaders: Loaders, harborview_business: Business) -> None:
     result = await console(loaders, harborview_business)
-    runway = result.cash.runway
+    runway = result.view.runway
 
     assert (runway.cash, runway.weekly_net_burn, runway.runway_weeks) == (
         Decimal("42000.00"),
@@ -203,12 +211,12 @@ async def test_bill_pages_continue_from_their_cursor_within_a_group(
 ) -> None:
     result = await console(loaders, harborview_business)
 
-    first = bills_page(result, group=None, first=2, after=None)
-    second = bills_page(result, group=None, first=2, after=first.cursors[-1])
-    rest = bills_page(result, group=None, first=500, after=second.cursors[-1])
-    can_delay = bills_page(result, group=BillGroup.CAN_DELAY, first=1, after=None)
-    can_delay_next = bills_page(
-        result, group=BillGroup.CAN_DELAY, first=1, after=can_delay.cursors[0]
+    first = await result.view.bills_page(group=None, first=2, after=None)
+    second = await result.view.bills_page(group=None, first=2, after=first.cursors[-1])
+    rest = await result.view.bills_page(group=None, first=500, after=second.cursors[-1])
+    can_delay = await result.view.bills_page(group=BillGroup.CAN_DELAY, first=1, after=None)
+    can_delay_next = await result.view.bills_page(
+        group=BillGroup.CAN_DELAY, first=1, after=can_delay.cursors[0]
     )
 
     assert [qbo_ids(p.items) for p in (first, second, rest)] == [
@@ -228,8 +236,8 @@ async def test_collection_pages_continue_from_their_cursor(
 ) -> None:
     result = await console(loaders, harborview_business)
 
-    first = collections_page(result, first=3, after=None)
-    second = collections_page(result, first=3, after=first.cursors[-1])
+    first = await result.view.collections_page(first=3, after=None)
+    second = await result.view.collections_page(first=3, after=first.cursors[-1])
 
     assert (qbo_ids(first.items), first.total_count, first.has_next_page) == (
         ["202", "203", "201"],
@@ -247,15 +255,15 @@ async def test_a_cursor_of_one_connection_is_refused_by_the_other(
     loaders: Loaders, harborview_business: Business
 ) -> None:
     result = await console(loaders, harborview_business)
-    bill_cursor = bills_page(result, group=None, first=1, after=None).cursors[0]
-    invoice_cursor = collections_page(result, first=1, after=None).cursors[0]
+    bill_cursor = (await result.view.bills_page(group=None, first=1, after=None)).cursors[0]
+    invoice_cursor = (await result.view.collections_page(first=1, after=None)).cursors[0]
 
     with pytest.raises(InvalidPageRequest, match="not a cursor of this connection"):
-        collections_page(result, first=1, after=bill_cursor)
+        await result.view.collections_page(first=1, after=bill_cursor)
     with pytest.raises(InvalidPageRequest, match="not a cursor of this connection"):
-        bills_page(result, group=None, first=1, after=invoice_cursor)
+        await result.view.bills_page(group=None, first=1, after=invoice_cursor)
     with pytest.raises(InvalidPageRequest, match="'first' must be between 0 and 500"):
-        bills_page(result, group=None, first=501, after=None)
+        await result.view.bills_page(group=None, first=501, after=None)
 
 
 async def test_as_of_a_later_day_moves_bills_and_invoices(
@@ -265,7 +273,7 @@ async def test_as_of_a_later_day_moves_bills_and_invoices(
     bills = {b.qbo_id: b for b in later.bills}
     invoices = {i.qbo_id: i for i in later.invoices}
 
-    assert later.as_of == date(2026, 12, 11)
+    assert later.view.as_of == date(2026, 12, 11)
     assert (bills["103"].days_until_due, bills["103"].urgency) == (-18, Urgency.OVERDUE)
     assert (invoices["201"].days_overdue, invoices["201"].action) == (31, "ESCALATE")
 
@@ -274,20 +282,21 @@ async def test_a_recorded_decision_schedules_its_bill(
     database: Database, loaders: Loaders, harborview_business: Business
 ) -> None:
     before = {b.qbo_id: b for b in (await console(loaders, harborview_business)).bills}
-    async with database.sessions.begin() as session:
-        await decision_queries.record_decision(
-            session,
-            business_id=harborview_business.id or 0,
-            bill_id=before["105"].bill_id or 0,
-            action="DELAY_TO",
-            decided_for=TODAY + timedelta(days=47),
-            decided_by="ops",
-            decided_at=NOW,
-            note=None,
-        )
+    await record_bill_decision(
+        loaders,
+        database.sessions,
+        bill_id=before["105"].bill_id,
+        action=DecisionAction.DELAY_TO,
+        day=TODAY + timedelta(days=47),
+        note=None,
+        decided_by="ops",
+        now=NOW,
+    )
     fresh = Loaders(database.sessions, [harborview_business.id or 0])  # the next request
+    reloaded = await fresh.business_by_id.load(harborview_business.id or 0)
+    assert reloaded is not None
 
-    after = {b.qbo_id: b for b in (await console(fresh, harborview_business)).bills}
+    after = {b.qbo_id: b for b in (await console(fresh, reloaded)).bills}
 
     assert (before["105"].group, before["105"].action) == (
         BillGroup.SCHEDULED,
@@ -311,18 +320,6 @@ async def test_loaders_scoped_to_another_business_see_none_of_its_rows(
 ) -> None:
     [other] = await land_companies(database.sessions, [other_company()], synced_at=NOW)
 
-    result = await console(Loaders(database.sessions, [other]), harborview_business)
-
-    assert (result.bills, result.invoices) == ([], [])
-    assert (result.cash.runway.cash, result.cash.accounts) == (0, [])
-    assert result.summary == DecisionSummary(
-        must_pay_count=0,
-        must_pay_amount=Decimal(0),
-        can_delay_count=0,
-        can_delay_amount=Decimal(0),
-        scheduled_count=0,
-        scheduled_amount=Decimal(0),
-        to_collect_count=0,
-        to_collect_amount=Decimal(0),
-        discount_savings=Decimal(0),
-    )
+    # Harborview's row in hand, through loaders of another business: as if it didn't exist.
+    with pytest.raises(NotFound):
+        await console(Loaders(database.sessions, [other]), harborview_business)

@@ -4,16 +4,18 @@ The same figures as the GraphQL tests (``tests.handbuilt.figures``), read from t
 own results: a page of ``HygieneItem``s and the whole business's ``HygieneReport``.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from domains.core.models import Business
-from resolvers.errors import InvalidPageRequest
+from resolvers.assessment_records import HygieneHeadline
+from resolvers.errors import InvalidPageRequest, NotFound
 from resolvers.hygiene import HygieneFilter, HygieneTray, hygiene_tray
 from resolvers.loaders import Loaders
-from resolvers.pagination import encode_cursor
+from resolvers.pagination import Page, encode_cursor
 from resolvers.rules.enums import EntityType
 from resolvers.rules.hygiene.codes import IssueCode, Severity
 from resolvers.rules.hygiene.items import HygieneItem
@@ -28,7 +30,19 @@ from tests.handbuilt.company import (
     other_company,
 )
 from tests.handbuilt.figures import FLAGGED, TRAY_ORDER
-from tests.statements import counting_statements
+from tests.statements import counting_statements, tables_read
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A tray and its page, read."""
+
+    view: HygieneTray
+    page: Page[HygieneItem]
+
+    @property
+    def report(self) -> HygieneHeadline:
+        return self.view.headline
 
 
 async def tray(
@@ -38,8 +52,8 @@ async def tray(
     *,
     first: int | None = 500,
     after: str | None = None,
-) -> HygieneTray:
-    return await hygiene_tray(
+) -> Shown:
+    view = await hygiene_tray(
         loaders,
         business,
         as_of=TODAY,
@@ -48,9 +62,10 @@ async def tray(
         first=first,
         after=after,
     )
+    return Shown(view, await view.page())
 
 
-def keys(result: HygieneTray) -> list[tuple[str, str]]:
+def keys(result: Shown) -> list[tuple[str, str]]:
     return [(entry.entity_type, entry.qbo_id) for entry in result.page.items]
 
 
@@ -73,7 +88,7 @@ async def test_the_tray_lists_every_planted_problem_worst_first(
 
     assert [flagged(entry) for entry in result.page.items] == FLAGGED
     assert keys(result) == TRAY_ORDER
-    assert (result.as_of, result.business.id) == (TODAY, harborview_business.id)
+    assert (result.view.as_of, result.view.business.id) == (TODAY, harborview_business.id)
     assert result.page.total_count == 12
     assert (result.page.has_next_page, result.page.has_previous_page) == (False, False)
 
@@ -87,9 +102,10 @@ async def test_the_report_scores_the_whole_business(
     # + 6 MEDIUM x 2 + 2 LOW x 1 = 26; score = round(100 * (1 - 26 / (3 * 29))) = 70.
     assert report.examined_count == 29
     assert report.score == 70
-    assert (report.high_count, report.medium_count, report.low_count) == (4, 6, 2)
-    assert report.issue_count == 13
-    assert report.amount_at_stake == Decimal("6700.00")
+    counts = report.counts
+    assert (counts.high_count, counts.medium_count, counts.low_count) == (4, 6, 2)
+    assert counts.issue_count == 13
+    assert counts.amount_at_stake == Decimal("6700.00")
 
 
 async def test_items_carry_their_counterparty(
@@ -160,7 +176,11 @@ async def test_filters_narrow_the_page_but_not_the_report(
 
     assert keys(result) == expected
     assert result.page.total_count == len(expected)
-    assert (result.report.score, result.report.high_count, result.report.issue_count) == (70, 4, 13)
+    report = result.report
+    assert (report.score, report.counts.high_count, report.counts.issue_count) == (70, 4, 13)
+    # The filtered set's own counts, beside the whole business's.
+    matching = await result.view.matching()
+    assert matching.item_count == len(expected)
 
 
 async def test_pages_continue_from_their_cursor(
@@ -193,10 +213,12 @@ async def test_a_cursor_holds_when_a_record_is_flagged_before_it(
     await land_companies(
         database.sessions, [harborview_update({"Bill": [LATE_BILL]})], synced_at=NOW
     )
-    fresh = Loaders(database.sessions, None)  # the next request's loaders
+    fresh = Loaders(database.sessions, None)  # the next request's loaders, and business row
+    business = await fresh.business_by_id.load(harborview_business.id or 0)
+    assert business is not None
 
-    second = await tray(fresh, harborview_business, first=4, after=first.page.cursors[-1])
-    restart = await tray(fresh, harborview_business, first=4)
+    second = await tray(fresh, business, first=4, after=first.page.cursors[-1])
+    restart = await tray(fresh, business, first=4)
 
     assert keys(second) == TRAY_ORDER[4:8]  # not 110 again, as an offset would give
     assert second.page.total_count == 13
@@ -232,24 +254,24 @@ async def test_loaders_scoped_to_another_business_see_none_of_its_rows(
     [other] = await land_companies(database.sessions, [other_company()], synced_at=NOW)
     elsewhere = Loaders(database.sessions, [other])
 
-    result = await tray(elsewhere, harborview_business)
-
-    assert keys(result) == []
-    assert (result.report.examined_count, result.report.issue_count) == (0, 0)
-    assert result.report.amount_at_stake == 0
+    # Harborview's row in hand, through loaders of another business: as if it didn't exist.
+    with pytest.raises(NotFound):
+        await tray(elsewhere, harborview_business)
     assert await elsewhere.business_by_id.load(harborview_business.id or 0) is None
 
 
-async def test_the_report_is_read_once_per_loader_set(
+async def test_the_tray_is_assessed_once_then_read(
     database: Database, loaders: Loaders, harborview_business: Business
 ) -> None:
-    with counting_statements(database.url) as first_call:
+    with counting_statements(database.url) as first_request:
         await tray(loaders, harborview_business)
-    with counting_statements(database.url) as later_calls:
-        await tray(loaders, harborview_business, HygieneFilter(min_severity=Severity.HIGH))
-        await tray(loaders, harborview_business, first=2)
+    next_loaders = Loaders(database.sessions, [harborview_business.id or 0])
+    with counting_statements(database.url) as next_request:
+        await tray(next_loaders, harborview_business, HygieneFilter(min_severity=Severity.HIGH))
 
-    # The tray is read from the business's one assessment (the console's and the digest's too):
-    # one statement per table it reads, then memoised.
-    assert len(first_call) == 12
-    assert later_calls == []
+    # The first request assessed the business and stored it; the next reads what is stored:
+    # the assessment, then its page of flagged records and their count. Nothing recomputed.
+    assert any(statement.startswith("INSERT") for statement in first_request)
+    assert tables_read(next_request) == sorted(
+        ["assessment", "assessed_hygiene_item", "assessed_hygiene_item"]
+    )

@@ -503,7 +503,7 @@ async def test_production_masks_unexpected_errors_but_not_coded_ones(
     headers = {"Authorization": f"Bearer {company.viewer}"}
     # A table gone from under the app: the loader's statement fails, which no resolver expects.
     async with database.engine.begin() as connection:
-        await connection.execute(text("ALTER TABLE vendor RENAME TO vendor_gone"))
+        await connection.execute(text("ALTER TABLE assessment RENAME TO assessment_gone"))
 
     broken = await production.post(
         "/graphql",
@@ -513,12 +513,12 @@ async def test_production_masks_unexpected_errors_but_not_coded_ones(
     body = broken.json()
     assert body["data"] is None
     assert messages(body) == ["Unexpected error."]
-    assert "vendor" not in broken.text
+    assert "assessment" not in broken.text
     assert "SQL" not in broken.text
 
     # Dev shows the same failure as it is (the contrast proves production is what masks it).
     developer = await api.query(TRAY, company.viewer, businessId=company.business_id)
-    assert "vendor" in developer["errors"][0]["message"]
+    assert "assessment" in developer["errors"][0]["message"]
 
     unknown = global_id("Business", 987_654)
     not_found = await production.post(
