@@ -20,7 +20,7 @@ Benchmark = Callable[[BenchContext], Awaitable[list[Table]]]
 
 
 def _benchmarks() -> dict[str, Benchmark]:
-    from bench import digests, ingest, statement_counts, views
+    from bench import digests, ingest, peers, statement_counts, views
 
     return {
         "data": build_data,
@@ -28,6 +28,7 @@ def _benchmarks() -> dict[str, Benchmark]:
         "views": views.run,
         "sync": ingest.run,
         "statements": statement_counts.run,
+        "peers": peers.run,
     }
 
 

@@ -1,6 +1,16 @@
-"""The real app over HTTP in this process (``httpx.ASGITransport``), its clock pinned at ``NOW``."""
+"""The real app over HTTP, its clock pinned at ``NOW``: in this process (``httpx.ASGITransport``),
+or under uvicorn in a child process on a loopback port (``serve_tcp``).
 
-from collections.abc import AsyncIterator, Collection
+``serve_tcp`` runs, from the repository's root, with ``RUNWAY_DATABASE_URL`` set to the target::
+
+    python -m uvicorn bench.api:served_app --factory --host 127.0.0.1 --port PORT \
+        --log-level warning --no-access-log
+
+which is ``runway serve`` (one uvicorn process, the app's default settings) less the access log.
+"""
+
+import sys
+from collections.abc import AsyncIterator, Collection, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -8,14 +18,17 @@ from typing import Any
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.applications import Starlette
 
 from app.asgi import create_app
 from app.settings import Settings
 from bench.databases import Target
 from bench.fixtures import NOW
+from bench.servers import HOST, serving
 from domains.access import queries as access_queries
 
-QUERIES = Path(__file__).resolve().parent.parent / "docs" / "queries"
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = ROOT / "docs" / "queries"
 ADVISOR_OVERVIEW = (QUERIES / "advisor_overview.graphql").read_text()
 
 
@@ -53,6 +66,49 @@ async def serve(target: Target) -> AsyncIterator[Api]:
         async with httpx.AsyncClient(
             transport=transport, base_url="http://runway.bench", timeout=600
         ) as http:
+            yield Api(http)
+
+
+def served_app() -> Starlette:
+    """The app ``serve_tcp``'s uvicorn runs (a factory: settings from ``RUNWAY_*`` variables)."""
+    return create_app(Settings(_env_file=None), clock=lambda: NOW)
+
+
+def uvicorn_argv(port: int) -> Sequence[str]:
+    """The command line of ``serve_tcp``'s child (see the module's docstring)."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "bench.api:served_app",
+        "--factory",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+
+
+async def _healthy(http: httpx.AsyncClient) -> bool:
+    return (await http.get("/healthz")).status_code == 200
+
+
+@asynccontextmanager
+async def serve_tcp(target: Target, *, clients: int = 100) -> AsyncIterator[Api]:
+    """The app on ``target`` under uvicorn in a child process, reached over loopback TCP by an
+    httpx client keeping up to ``clients`` connections open; stopped (SIGTERM) afterwards."""
+    async with serving(
+        "runway",
+        uvicorn_argv,
+        ready=_healthy,
+        cwd=ROOT,
+        env={"RUNWAY_DATABASE_URL": target.url},
+    ) as server:
+        limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+        async with httpx.AsyncClient(base_url=server.base_url, timeout=600, limits=limits) as http:
             yield Api(http)
 
 

@@ -1,5 +1,6 @@
 """What every benchmark is handed: its size, its databases, and where fixtures come from."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bench.databases import Kind, Target, Workspace
@@ -18,20 +19,27 @@ class BenchContext:
     rebuild: bool = False
     profile: bool = True
     """Profile the measured paths (cProfile) and print where the time goes."""
-    _rebuilt: set[str] = field(default_factory=set)
+    _rebuilt: set[tuple[str, Kind]] = field(default_factory=set)
 
-    async def data(self, spec: DataSpec) -> dict[Kind, Target]:
-        """``spec`` on every kind of this run (rebuilt at most once per run with ``rebuild``)."""
-        rebuild = self.rebuild and spec.key() not in self._rebuilt
-        targets = await ensure_data(self.workspace, spec, kinds=self.kinds, rebuild=rebuild)
-        self._rebuilt.add(spec.key())
-        return targets
+    async def data(self, spec: DataSpec, kinds: Sequence[Kind] | None = None) -> dict[Kind, Target]:
+        """``spec`` on ``kinds`` (default: every kind of this run), rebuilt at most once per run
+        and kind with ``rebuild``."""
+        wanted = self.kinds if kinds is None else tuple(kinds)
+        key = spec.key()
+        targets: dict[Kind, Target] = {}
+        fresh = [kind for kind in wanted if (key, kind) not in self._rebuilt]
+        if self.rebuild and fresh:
+            targets |= await ensure_data(self.workspace, spec, kinds=fresh, rebuild=True)
+        if rest := [kind for kind in wanted if kind not in targets]:
+            targets |= await ensure_data(self.workspace, spec, kinds=rest)
+        self._rebuilt.update((key, kind) for kind in wanted)
+        return {kind: targets[kind] for kind in wanted}
 
-    async def fleet(self) -> dict[Kind, Target]:
-        return await self.data(self.size.fleet)
+    async def fleet(self, kinds: Sequence[Kind] | None = None) -> dict[Kind, Target]:
+        return await self.data(self.size.fleet, kinds)
 
-    async def large(self) -> dict[Kind, Target]:
-        return await self.data(self.size.large)
+    async def large(self, kinds: Sequence[Kind] | None = None) -> dict[Kind, Target]:
+        return await self.data(self.size.large, kinds)
 
 
 async def build_data(context: BenchContext) -> list[Table]:

@@ -38,6 +38,16 @@ class BenchSize:
     sync_company: CompanySize
     cdc_changes: int
     statement_steps: tuple[int, ...]
+    peer_repeats: int
+    """Sequential requests each p50 of ``bench peers`` is the median of (after a warm-up)."""
+    peer_page_clients: int
+    peer_list_clients: int
+    peer_list_sizes: tuple[int, ...]
+    """Businesses in the lists and overviews of ``bench peers`` (at most the fleet's)."""
+    peer_requests: int
+    peer_seconds: float
+    """Each load phase of ``bench peers`` issues at most ``peer_requests`` requests, and none
+    after ``peer_seconds`` (the ones in flight then are awaited and counted)."""
     profile_lines: int = 14
 
 
@@ -55,6 +65,12 @@ FULL = BenchSize(
     sync_company=FLEET_COMPANY,
     cdc_changes=100,
     statement_steps=(10, 100, 1_000),
+    peer_repeats=20,
+    peer_page_clients=16,
+    peer_list_clients=32,
+    peer_list_sizes=(50, 1_000),
+    peer_requests=5_000,
+    peer_seconds=20.0,
 )
 
 SMOKE = BenchSize(
@@ -71,6 +87,12 @@ SMOKE = BenchSize(
     sync_company=SMOKE_COMPANY,
     cdc_changes=10,
     statement_steps=(1, 3, 5),
+    peer_repeats=10,
+    peer_page_clients=16,
+    peer_list_clients=32,
+    peer_list_sizes=(2, 5),
+    peer_requests=400,
+    peer_seconds=1.0,
     profile_lines=5,
 )
 
