@@ -15,7 +15,6 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.digest_options import DigestWorkerOptions
 from app.digest_worker import (
     DigestCompute,
     DigestDeliverer,
@@ -24,6 +23,7 @@ from app.digest_worker import (
     compute_digest,
     is_finished,
 )
+from app.job_options import DigestWorkerOptions
 from app.settings import Settings
 from domains.digests import queries
 from domains.digests.models import DigestRun

@@ -20,7 +20,7 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.digest_options import DigestWorkerOptions
+from app.job_options import DigestWorkerOptions
 from domains.core.models import Business
 from domains.digests import claims, queries
 from domains.digests.models import DigestRun

@@ -3,7 +3,7 @@
 Built by ``get_settings()`` or passed explicitly (tests build ``Settings(...)``), never at import
 time. Nested groups use ``__`` in variable names: ``RUNWAY_QBO__CLIENT_ID``. Each group is defined
 beside the code it configures (``sync.settings.QboSettings``, ``resolvers.thresholds.Thresholds``,
-``app.digest_options.DigestWorkerOptions``), so that code never imports this module; here they
+``app.job_options.DigestWorkerOptions``), so that code never imports this module; here they
 are only composed.
 """
 
@@ -14,7 +14,7 @@ from typing import Self
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from app.digest_options import DigestWorkerOptions
+from app.job_options import AssessmentJobOptions, DigestWorkerOptions
 from resolvers.thresholds import Thresholds
 from sync.settings import QboSettings
 
@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     thresholds: Thresholds = Thresholds()
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     digests: DigestWorkerOptions = DigestWorkerOptions()
+    assessments: AssessmentJobOptions = AssessmentJobOptions()
 
     @field_validator("database_url")
     @classmethod

@@ -59,4 +59,6 @@ async def decide_bill(info: Info, decision: DecideBillInput) -> BillDecision:
         decided_by=context.caller.name,
         now=context.clock(),
     )
+    if context.books_changed is not None:
+        context.books_changed(row.business_id)
     return BillDecision.from_row(row)

@@ -11,7 +11,8 @@ from domains.access.queries import Caller
 from domains.core.models import SyncRun
 from domains.digests.models import DigestRun
 from resolvers.digest_runs import DigestRequest
-from resolvers.loaders import Loaders
+from resolvers.loaders import Loaders, Refresher
+from resolvers.stored_assessments import inline_refresher
 from resolvers.thresholds import Thresholds
 
 SyncRequester = Callable[[int, bool, str], Awaitable[SyncRun]]
@@ -38,10 +39,18 @@ class Context:
     auth_problem: str | None = None
     request_sync: SyncRequester | None = None
     request_digests: DigestRequester | None = None
+    refresher: Refresher | None = None
+    """How stale assessments are computed (the server's thread); ``None``: in the request."""
+    books_changed: Callable[[int], None] | None = None
+    """Told the business whose books a mutation changed (the server wakes its assessment job)."""
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.sessions, self.allowed_business_ids)
+        if self.refresher is None:
+            self.refresher = inline_refresher(self.sessions, self.clock)
+        self.loaders = Loaders(
+            self.sessions, self.allowed_business_ids, refresher=self.refresher
+        )
 
     @property
     def allowed_business_ids(self) -> frozenset[int] | None:

@@ -38,9 +38,7 @@ class AssessmentsByKey(DataLoader[AssessmentKey, Assessment | None]):
         self._allowed_ids = None if allowed_ids is None else frozenset(allowed_ids)
 
     async def batch_load_fn(self, keys: Sequence[AssessmentKey]) -> list[Assessment | None]:
-        wanted = {
-            key for key in keys if self._allowed_ids is None or key[0] in self._allowed_ids
-        }
+        wanted = {key for key in keys if self._allowed_ids is None or key[0] in self._allowed_ids}
         async with self._sessions() as session:
             rows = await queries.list_assessments(session, keys=wanted)
         by_key = {(row.business_id, row.as_of): row for row in rows}

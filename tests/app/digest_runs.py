@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import col
 
-from app.digest_options import DigestWorkerOptions
 from app.digest_worker import DigestWorker
+from app.job_options import DigestWorkerOptions
 from domains.ap.models import Bill
 from domains.digests.models import DigestRun, DigestRunItem, StoredDigest
 from resolvers.digest_runs import DigestRequest, create_run

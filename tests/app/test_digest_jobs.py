@@ -10,8 +10,8 @@ from collections import Counter
 from typing import Any
 
 from app.digest_jobs import DigestJobs
-from app.digest_options import DigestWorkerOptions
 from app.digest_worker import compute_digest
+from app.job_options import DigestWorkerOptions
 from domains.digests.queries import ITEM_DONE, ITEM_PENDING
 from resolvers.digest import Digest
 from resolvers.digest_runs import DigestRequest

@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from app.db import create_engine, create_session_factory
-from app.digest_options import DigestWorkerOptions
 from app.digest_worker import DigestWorker, compute_digest
+from app.job_options import DigestWorkerOptions
 from domains.core.models import Business
 from domains.digests import claims, queries
 from domains.digests.models import StoredDigest
