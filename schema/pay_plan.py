@@ -1,7 +1,7 @@
 """The console's pay plan: what to pay with the cash there is (``resolvers.rules.pay_plan``)."""
 
 from decimal import Decimal
-from typing import Self
+from typing import Annotated, Self
 
 import strawberry
 
@@ -9,6 +9,7 @@ from resolvers import console as console_views
 from resolvers.pagination import Page
 from resolvers.rules.pay_plan import PayPlan as PayPlanResult
 from resolvers.rules.pay_plan import PayPlanStep as StepResult
+from schema.pagination import AFTER, FIRST
 from schema.recommendations import BillRecommendation
 from schema.relay import PageInfo
 
@@ -67,7 +68,11 @@ class PayPlan:
     app_url: strawberry.Private[str]
 
     @strawberry.field(description="The plan's bills in order, with the cash left after each.")
-    def steps(self, first: int | None = None, after: str | None = None) -> "PayPlanStepConnection":
+    def steps(
+        self,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+    ) -> "PayPlanStepConnection":
         page = console_views.pay_plan_page(self.result, first=first, after=after)
         return step_connection(page, self.app_url)
 
