@@ -14,12 +14,18 @@ from schema.relay import Node, global_id, parse_global_id
 
 @strawberry.type(description="A recorded pay-on or delay-to decision (never edited: superseded).")
 class BillDecision(Node):
-    bill_id: strawberry.ID
-    action: DecisionAction
-    decided_for: date
-    note: str | None
-    decided_by: str
-    decided_at: datetime
+    bill_id: strawberry.ID = strawberry.field(description="The decided bill's global id.")
+    action: DecisionAction = strawberry.field(
+        description="PAY_ON (pay it on decidedFor) or DELAY_TO (hold it until decidedFor)."
+    )
+    decided_for: date = strawberry.field(
+        description="The day to pay on, or delay to; the decision lapses once it has passed."
+    )
+    note: str | None = strawberry.field(description="Why, in the decider's words.")
+    decided_by: str = strawberry.field(description="The name of the token that recorded it.")
+    decided_at: datetime = strawberry.field(
+        description="When it was recorded; a bill's latest decision supersedes the earlier ones."
+    )
 
     @classmethod
     def from_row(cls, row: BillDecisionRow) -> Self:
@@ -34,14 +40,22 @@ class BillDecision(Node):
         )
 
 
-@strawberry.input
+@strawberry.input(
+    description="A decision on one open bill: the console and the forecast follow it from now on."
+)
 class DecideBillInput:
-    bill_id: strawberry.ID
-    action: DecisionAction
+    bill_id: strawberry.ID = strawberry.field(
+        description="The bill's global id (an open bill of a business you may see)."
+    )
+    action: DecisionAction = strawberry.field(
+        description="PAY_ON to pay it on the date, DELAY_TO to hold it until then."
+    )
     day: date = strawberry.field(
         name="date", description="Pay on, or delay to, this day (today or later)."
     )
-    note: str | None = None
+    note: str | None = strawberry.field(
+        default=None, description="Why, for the audit trail (at most 1000 characters)."
+    )
 
 
 async def decide_bill(info: Info, decision: DecideBillInput) -> BillDecision:

@@ -9,7 +9,7 @@ when asked for, through one loader for every digest in the response.
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Self
+from typing import Annotated, Self
 
 import strawberry
 from strawberry.scalars import JSON
@@ -27,6 +27,7 @@ from resolvers.errors import NotFound, Unavailable
 from resolvers.rules.enums import DigestStatus as DigestStatusValue
 from schema.context import Info
 from schema.enums import DigestStatus
+from schema.pagination import AFTER, FIRST
 from schema.relay import Node, PageInfo, global_id, parse_global_id
 
 
@@ -49,12 +50,19 @@ class DigestRunItemStatus(StrEnum):
 
 @strawberry.type(description="A business's digest for one week, as stored (and e-mailed).")
 class StoredDigest(Node):
-    business_id: strawberry.ID
-    week_start: date
-    as_of: date
-    generated_at: datetime
-    status: DigestStatus
-    subject: str
+    business_id: strawberry.ID = strawberry.field(description="The business's global id.")
+    week_start: date = strawberry.field(description="The Monday of the week it digests.")
+    as_of: date = strawberry.field(
+        description="The day its figures are as of: the business's today when computed during "
+        "the week, else the week's Monday."
+    )
+    generated_at: datetime = strawberry.field(
+        description="When it was computed (a forced run recomputes it and moves this on)."
+    )
+    status: DigestStatus = strawberry.field(
+        description="Its headline status when computed: HEALTHY, WARNING or CRITICAL."
+    )
+    subject: str = strawberry.field(description="The e-mail's subject line, the headline.")
     run_id: strawberry.ID | None = strawberry.field(description="The run that last wrote it.")
     pk: strawberry.Private[int]
     row: strawberry.Private[StoredDigestRow | None]
@@ -103,30 +111,35 @@ class StoredDigest(Node):
         return (await self._content(info)).text
 
 
-@strawberry.type
+@strawberry.type(description="A stored digest and its cursor.")
 class StoredDigestEdge:
-    cursor: str
-    node: StoredDigest
+    cursor: str = strawberry.field(description="Pass as `after` for the digests after this one.")
+    node: StoredDigest = strawberry.field(description="The stored digest.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of a business's stored digests, newest week first.")
 class DigestConnection:
-    edges: list[StoredDigestEdge]
-    page_info: PageInfo
-    total_count: int
+    edges: list[StoredDigestEdge] = strawberry.field(description="The digests of this page.")
+    page_info: PageInfo = strawberry.field(description="Where this page stands.")
+    total_count: int = strawberry.field(description="The business's stored digests, all pages.")
 
 
 @strawberry.type(description="One business in a run: done (maybe reused), failed, or to do.")
 class DigestRunItem:
-    business_id: strawberry.ID
-    business_name: str
-    status: DigestRunItemStatus
+    business_id: strawberry.ID = strawberry.field(description="The business's global id.")
+    business_name: str = strawberry.field(description="The company's name.")
+    status: DigestRunItemStatus = strawberry.field(
+        description="PENDING (waiting for a worker), RUNNING, DONE or FAILED."
+    )
     reused: bool = strawberry.field(
         description="The week's stored digest was kept, not recomputed (the run was not forced)."
     )
-    attempts: int
-    error: str | None
-    updated_at: datetime
+    attempts: int = strawberry.field(
+        description="How many times a worker took it up; one whose worker stopped too many times "
+        "is failed."
+    )
+    error: str | None = strawberry.field(description="Why it failed; null unless FAILED.")
+    updated_at: datetime = strawberry.field(description="When its status last changed.")
     digest_pk: strawberry.Private[int | None]
 
     @classmethod
@@ -151,32 +164,47 @@ class DigestRunItem:
         return StoredDigest.from_row(row) if row is not None else None
 
 
-@strawberry.type
+@strawberry.type(description="A business of a digest run and its cursor.")
 class DigestRunItemEdge:
-    cursor: str
-    node: DigestRunItem
+    cursor: str = strawberry.field(description="Pass as `after` for the businesses after this one.")
+    node: DigestRunItem = strawberry.field(description="The business's outcome in the run.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of a digest run's businesses, in request order.")
 class DigestRunItemConnection:
-    edges: list[DigestRunItemEdge]
-    page_info: PageInfo
-    total_count: int
+    edges: list[DigestRunItemEdge] = strawberry.field(description="The businesses of this page.")
+    page_info: PageInfo = strawberry.field(description="Where this page stands.")
+    total_count: int = strawberry.field(
+        description="The run's businesses with the status asked for (all of them without one)."
+    )
 
 
 @strawberry.type(description="One generateDigests call: a week, its businesses, how it went.")
 class DigestRun(Node):
-    week_start: date
-    status: DigestRunStatus
-    requested_by: str
-    deliver: bool
-    force: bool
-    total: int
-    done: int
-    failed: int
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
+    week_start: date = strawberry.field(description="The Monday of the week it digests.")
+    status: DigestRunStatus = strawberry.field(
+        description="QUEUED, RUNNING, then SUCCEEDED (every business done), PARTIAL (some "
+        "failed) or FAILED (none done)."
+    )
+    requested_by: str = strawberry.field(
+        description="Who asked: the token's name, cli, or schedule for the weekly run."
+    )
+    deliver: bool = strawberry.field(description="Whether the digests are e-mailed once done.")
+    force: bool = strawberry.field(
+        description="Whether digests already stored for the week are recomputed (else reused)."
+    )
+    total: int = strawberry.field(description="Businesses in the run.")
+    done: int = strawberry.field(
+        description="Businesses whose digest is stored (computed or reused) so far."
+    )
+    failed: int = strawberry.field(description="Businesses whose digest failed so far.")
+    created_at: datetime = strawberry.field(description="When the run was asked for.")
+    started_at: datetime | None = strawberry.field(
+        description="When a worker started on it; null while QUEUED."
+    )
+    finished_at: datetime | None = strawberry.field(
+        description="When its last business was done or failed; null until then."
+    )
     pk: strawberry.Private[int]
 
     @classmethod
@@ -204,9 +232,12 @@ class DigestRun(Node):
     async def items(
         self,
         info: Info,
-        status: DigestRunItemStatus | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        status: Annotated[
+            DigestRunItemStatus | None,
+            strawberry.argument(description="Only the businesses in this state, e.g. FAILED."),
+        ] = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
     ) -> DigestRunItemConnection:
         page = await digest_runs.run_items_page(
             info.context.sessions,
@@ -225,7 +256,9 @@ class DigestRun(Node):
         )
 
 
-@strawberry.input
+@strawberry.input(
+    description="Which businesses and week to digest, and whether to e-mail and recompute."
+)
 class GenerateDigestsInput:
     business_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Default: every active business you may see."

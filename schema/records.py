@@ -19,23 +19,34 @@ from schema.relay import Node, global_id
 
 @strawberry.interface(description="A dated QBO document with a total and a balance.")
 class Document(Node):
-    qbo_id: str
-    doc_number: str | None
-    txn_date: date | None
-    due_date: date | None
-    total_amount: Decimal
-    balance: Decimal
-    currency: str | None
-    qbo_url: str
+    qbo_id: str = strawberry.field(description="Its id in QBO (unique within the company).")
+    doc_number: str | None = strawberry.field(
+        description="Its number as typed in QBO (an invoice number, a vendor's bill number)."
+    )
+    txn_date: date | None = strawberry.field(description="The date on the document.")
+    due_date: date | None = strawberry.field(
+        description="When it is due, as QBO has it; null when QBO has none (aging then counts "
+        "from its date)."
+    )
+    total_amount: Decimal = strawberry.field(description="Its total as QBO has it (TotalAmt).")
+    balance: Decimal = strawberry.field(
+        description="What is still unpaid of the total; open while above zero."
+    )
+    currency: str | None = strawberry.field(
+        description="Its currency code (ISO, e.g. USD) as QBO sends it; null when QBO sends none."
+    )
+    qbo_url: str = strawberry.field(description="The document in QBO.")
 
 
 @strawberry.interface(description="A QBO vendor or customer.")
 class Party(Node):
-    qbo_id: str
-    display_name: str
-    email: str | None
-    active: bool
-    qbo_url: str
+    qbo_id: str = strawberry.field(description="Its id in QBO (unique within the company).")
+    display_name: str = strawberry.field(description="The name QBO shows for it.")
+    email: str | None = strawberry.field(description="Its primary e-mail address in QBO.")
+    active: bool = strawberry.field(
+        description="Active in QBO and not deleted there; false once made inactive or deleted."
+    )
+    qbo_url: str = strawberry.field(description="Its page in QBO.")
 
 
 def _document(row: DocumentFields, entity_type: EntityType, app_url: str) -> dict[str, Any]:
@@ -65,7 +76,9 @@ def _party(row: ContactFields, entity_type: EntityType, app_url: str) -> dict[st
 
 @strawberry.type(description="A QBO bill as mirrored.")
 class Bill(Document):
-    vendor_name: str | None
+    vendor_name: str | None = strawberry.field(
+        description="The vendor's name as the bill carries it (QBO's VendorRef)."
+    )
 
     @classmethod
     def from_row(cls, row: BillRow, app_url: str) -> Self:
@@ -74,8 +87,12 @@ class Bill(Document):
 
 @strawberry.type(description="A QBO invoice as mirrored.")
 class Invoice(Document):
-    customer_name: str | None
-    bill_email: str | None
+    customer_name: str | None = strawberry.field(
+        description="The customer's name as the invoice carries it (QBO's CustomerRef)."
+    )
+    bill_email: str | None = strawberry.field(
+        description="The address QBO sends this invoice to (its BillEmail), if set."
+    )
 
     @classmethod
     def from_row(cls, row: InvoiceRow, app_url: str) -> Self:

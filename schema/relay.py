@@ -29,15 +29,26 @@ def parse_global_id(value: str, expected: str | None = None) -> tuple[str, int] 
 
 @strawberry.interface(description="An object with a global id, fetchable with `node(id:)`.")
 class Node:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="Its global id: opaque, stable, and the same wherever the object appears."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="Where a page stands in its list, and the cursors to page on from.")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(
+        description="More come after this page: ask again with `after: endCursor`."
+    )
+    has_previous_page: bool = strawberry.field(
+        description="Items come before this page (it was asked for with `after`)."
+    )
+    start_cursor: str | None = strawberry.field(
+        description="The cursor of the page's first item; null when the page is empty."
+    )
+    end_cursor: str | None = strawberry.field(
+        description="The cursor of the page's last item, to pass as `after` for the next page; "
+        "null when the page is empty."
+    )
 
     @classmethod
     def from_page(cls, page: Page[Any]) -> "PageInfo":

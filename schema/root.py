@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from datetime import date
+from typing import Annotated
 
 import strawberry
 from strawberry.extensions import (
@@ -21,7 +22,16 @@ from domains.core.models import Business as BusinessRow
 from resolvers.businesses import business_page
 from resolvers.errors import NotFound
 from schema.bill_decisions import BillDecision, DecideBillInput, decide_bill
-from schema.business import Business, BusinessConnection
+from schema.business import (
+    BUSINESS_ID,
+    CONSOLE_AS_OF,
+    CONSOLE_FILTER,
+    HYGIENE_AS_OF,
+    HYGIENE_FILTER,
+    WEEK_OF,
+    Business,
+    BusinessConnection,
+)
 from schema.console import DecisionConsole, DecisionFilter, resolve_decision_console
 from schema.context import Info
 from schema.digest import Digest, resolve_digest
@@ -35,6 +45,7 @@ from schema.digest_runs import (
 from schema.digest_runs import resolve_node as resolve_digest_node
 from schema.errors import ErrorCodes, is_unexpected
 from schema.hygiene import HygieneFilter, HygieneTray, resolve_hygiene_tray
+from schema.pagination import AFTER, FIRST
 from schema.permissions import IsAdmin, IsOperator, IsViewer
 from schema.records import Bill, Customer, Invoice, Vendor
 from schema.relay import Node, parse_global_id
@@ -50,9 +61,14 @@ MAX_TOKENS = 2000
 
 @strawberry.type(description="Who is calling.")
 class Viewer:
-    name: str
-    role: str
-    all_businesses: bool
+    name: str = strawberry.field(description="The name the API token was created with.")
+    role: str = strawberry.field(
+        description="viewer (reads), operator (also decides bills and syncs) or admin (also "
+        "generates digests)."
+    )
+    all_businesses: bool = strawberry.field(
+        description="The token sees every business, not only those it was given."
+    )
 
 
 async def _business(info: Info, id: strawberry.ID) -> BusinessRow:
@@ -64,9 +80,12 @@ async def _business(info: Info, id: strawberry.ID) -> BusinessRow:
     return row
 
 
-@strawberry.type
+@strawberry.type(description="What a token may read: businesses, their views, and records by id.")
 class Query:
-    @strawberry.field(permission_classes=[IsViewer])
+    @strawberry.field(
+        description="The token making the request: its name, role and reach.",
+        permission_classes=[IsViewer],
+    )
     def viewer(self, info: Info) -> Viewer:
         caller = info.context.caller
         assert caller is not None
@@ -78,7 +97,17 @@ class Query:
         description="Any object by its global id; null if unknown or not yours.",
         permission_classes=[IsViewer],
     )
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="A global id, as any `id` field returns it: a Bill, Invoice, "
+                "Vendor, Customer, Business, StoredDigest, or (for admins) DigestRun."
+            ),
+        ],
+    ) -> Node | None:
         parsed = parse_global_id(id)
         if parsed is None:
             return None
@@ -110,9 +139,15 @@ class Query:
     async def businesses(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        search: str | None = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Part of the business name (any case) or of its QBO realm id, at "
+                "most 200 characters."
+            ),
+        ] = None,
     ) -> BusinessConnection:
         context = info.context
         page = await business_page(
@@ -128,7 +163,9 @@ class Query:
         description="One business by its global id; null if unknown or not yours.",
         permission_classes=[IsViewer],
     )
-    async def business(self, info: Info, id: strawberry.ID) -> Business | None:
+    async def business(
+        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description=BUSINESS_ID)]
+    ) -> Business | None:
         parsed = parse_global_id(id, "Business")
         if parsed is None:
             return None
@@ -141,11 +178,13 @@ class Query:
     async def hygiene_tray(
         self,
         info: Info,
-        business_id: strawberry.ID,
-        filter: HygieneFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        as_of: date | None = None,
+        business_id: Annotated[strawberry.ID, strawberry.argument(description=BUSINESS_ID)],
+        filter: Annotated[
+            HygieneFilter | None, strawberry.argument(description=HYGIENE_FILTER)
+        ] = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        as_of: Annotated[date | None, strawberry.argument(description=HYGIENE_AS_OF)] = None,
     ) -> HygieneTray:
         business = await _business(info, business_id)
         return await resolve_hygiene_tray(
@@ -158,9 +197,11 @@ class Query:
     async def decision_console(
         self,
         info: Info,
-        business_id: strawberry.ID,
-        filter: DecisionFilter | None = None,
-        as_of: date | None = None,
+        business_id: Annotated[strawberry.ID, strawberry.argument(description=BUSINESS_ID)],
+        filter: Annotated[
+            DecisionFilter | None, strawberry.argument(description=CONSOLE_FILTER)
+        ] = None,
+        as_of: Annotated[date | None, strawberry.argument(description=CONSOLE_AS_OF)] = None,
     ) -> DecisionConsole:
         business = await _business(info, business_id)
         return await resolve_decision_console(info, business, wanted=filter, as_of=as_of)
@@ -169,7 +210,10 @@ class Query:
         description="The digest of one business, computed live.", permission_classes=[IsViewer]
     )
     async def digest(
-        self, info: Info, business_id: strawberry.ID, week_of: date | None = None
+        self,
+        info: Info,
+        business_id: Annotated[strawberry.ID, strawberry.argument(description=BUSINESS_ID)],
+        week_of: Annotated[date | None, strawberry.argument(description=WEEK_OF)] = None,
     ) -> Digest:
         business = await _business(info, business_id)
         return await resolve_digest(info, business, week_of=week_of)
@@ -178,17 +222,33 @@ class Query:
         description="A digest run's progress and outcomes; null if unknown or not all yours.",
         permission_classes=[IsAdmin],
     )
-    async def digest_run(self, info: Info, id: strawberry.ID) -> DigestRun | None:
+    async def digest_run(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID,
+            strawberry.argument(description="The run's global id, as `generateDigests` returns."),
+        ],
+    ) -> DigestRun | None:
         return await resolve_digest_run(info, id)
 
 
-@strawberry.type
+@strawberry.type(
+    description="What a token may change: bill decisions (operator), syncs (operator) and digest "
+    "runs (admin)."
+)
 class Mutation:
     @strawberry.mutation(
         description="Record a pay-on or delay-to decision on a bill.",
         permission_classes=[IsOperator],
     )
-    async def decide_bill(self, info: Info, input: DecideBillInput) -> BillDecision:
+    async def decide_bill(
+        self,
+        info: Info,
+        input: Annotated[
+            DecideBillInput, strawberry.argument(description="The bill, the decision and its day.")
+        ],
+    ) -> BillDecision:
         return await decide_bill(info, input)
 
     @strawberry.mutation(
@@ -196,7 +256,17 @@ class Mutation:
         permission_classes=[IsOperator],
     )
     async def request_sync(
-        self, info: Info, business_id: strawberry.ID, full: bool | None = None
+        self,
+        info: Info,
+        business_id: Annotated[strawberry.ID, strawberry.argument(description=BUSINESS_ID)],
+        full: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="Page through every entity again instead of fetching QBO's changes "
+                "since the last sync. Default false; a business never synced, or last synced "
+                "over 30 days ago, is synced in full anyway."
+            ),
+        ] = None,
     ) -> SyncRun:
         business = await _business(info, business_id)
         return await request_sync(info, business, full=bool(full))
@@ -206,7 +276,14 @@ class Mutation:
         "idempotent per business and week unless `force`.",
         permission_classes=[IsAdmin],
     )
-    async def generate_digests(self, info: Info, input: GenerateDigestsInput) -> DigestRun:
+    async def generate_digests(
+        self,
+        info: Info,
+        input: Annotated[
+            GenerateDigestsInput,
+            strawberry.argument(description="The businesses and week, and how to run."),
+        ],
+    ) -> DigestRun:
         return await generate_digests(info, input)
 
 

@@ -1,4 +1,5 @@
-"""The ``Date`` and ``Decimal`` scalars, refusing inputs the views cannot compute with.
+"""The ``Date``, ``DateTime`` and ``Decimal`` scalars: described, and refusing inputs the views
+cannot compute with.
 
 strawberry's own ``Date`` takes any ISO date from 0001-01-01 to 9999-12-31, but the views count
 weeks and days either side of the date they are given (a burn window before it, a forecast after
@@ -6,13 +7,19 @@ it), which overflows Python's ``date`` near both ends: an ``asOf`` of 0001-01-01
 "Unexpected error." Its ``Decimal`` takes "NaN", which no comparison accepts (a ``minAmount`` of
 "NaN" raised ``InvalidOperation``). Both now refuse such values while the variables are read, so
 the client gets a ``BAD_USER_INPUT`` naming the variable; parsing and output are strawberry's.
+``DateTime`` is strawberry's own, with a description that says what the API's moments look like.
 """
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime
 from decimal import Decimal
 
 from graphql import GraphQLError
-from strawberry.schema.types.base_scalars import DateDefinition, DecimalDefinition
+from strawberry.schema.types.base_scalars import (
+    DateDefinition,
+    DateTimeDefinition,
+    DecimalDefinition,
+)
 from strawberry.types.scalar import ScalarDefinition
 
 EARLIEST_DATE = date(1900, 1, 1)
@@ -43,16 +50,22 @@ def _parse_decimal(value: object) -> Decimal:
 SCALARS: dict[object, ScalarDefinition] = {
     date: ScalarDefinition(
         name=DateDefinition.name,
-        description=DateDefinition.description,
+        description=f"A calendar day, ISO 8601 (e.g. 2026-11-20), from {EARLIEST_DATE} to "
+        f"{LATEST_DATE}.",
         specified_by_url=DateDefinition.specified_by_url,
         serialize=DateDefinition.serialize,
         parse_value=_parse_date,
         parse_literal=None,
         origin=date,
     ),
+    datetime: replace(
+        DateTimeDefinition,
+        description="A moment, ISO 8601 with its UTC offset (e.g. 2026-11-20T14:05:00+00:00).",
+    ),
     Decimal: ScalarDefinition(
         name=DecimalDefinition.name,
-        description=DecimalDefinition.description,
+        description="An exact number, sent as a string so nothing is lost to floating point "
+        '(e.g. "1234.50"); inputs may also be numbers, and must be finite.',
         specified_by_url=DecimalDefinition.specified_by_url,
         serialize=DecimalDefinition.serialize,
         parse_value=_parse_decimal,

@@ -12,25 +12,35 @@ from schema.context import Info
 from schema.relay import Node, global_id
 
 
-@strawberry.type
+@strawberry.type(description="How many rows of one QBO entity a sync changed.")
 class EntityCount:
-    entity: str
-    count: int
+    entity: str = strawberry.field(description="The QBO entity, e.g. Bill, Invoice or Vendor.")
+    count: int = strawberry.field(description="Its rows written or deleted in the mirror.")
 
 
 @strawberry.type(description="One sync of one business: what changed and how it ended.")
 class SyncRun(Node):
-    business_id: strawberry.ID
-    kind: str = strawberry.field(description="full or incremental.")
+    business_id: strawberry.ID = strawberry.field(description="The synced business's global id.")
+    kind: str = strawberry.field(
+        description="full (every entity paged through again) or incremental (QBO's changes "
+        "since the last sync)."
+    )
     status: str = strawberry.field(description="running, succeeded or failed.")
-    trigger: str
-    started_at: datetime
-    finished_at: datetime | None
+    trigger: str = strawberry.field(
+        description="What started it: manual (the CLI, or connecting the company), webhook "
+        "(QBO's change notice), schedule, or graphql (requestSync)."
+    )
+    started_at: datetime = strawberry.field(description="When the sync started.")
+    finished_at: datetime | None = strawberry.field(
+        description="When it ended, either way; null while it runs."
+    )
     changed: list[EntityCount] = strawberry.field(
         description="Rows written or deleted, per QBO entity."
     )
-    api_calls: int
-    error: str | None
+    api_calls: int = strawberry.field(description="QBO API calls this sync made.")
+    error: str | None = strawberry.field(
+        description="Why it failed, as the operator reads it; null unless failed."
+    )
 
     @classmethod
     def from_row(cls, row: SyncRunRow) -> Self:
