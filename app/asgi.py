@@ -21,6 +21,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.websockets import WebSocket
 
+from app.assessment_jobs import AssessmentJob
+from app.assessment_runner import AssessmentRunner
 from app.auth import authenticate
 from app.db import create_engine, create_session_factory
 from app.digest_jobs import DigestJobs, digest_jobs_for
@@ -30,8 +32,9 @@ from app.routes_qbo import qbo_routes
 from app.schedule import weekly_digest_schedule
 from app.settings import Settings
 from app.sync_requests import sync_requester
+from resolvers.clock import utc_now
 from schema import build_schema
-from schema.context import Context, utc_now
+from schema.context import Context
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +47,10 @@ class Resources:
     sessions: async_sessionmaker[AsyncSession]
     http: httpx.AsyncClient
     digest_jobs: DigestJobs
+    assessments: AssessmentRunner
+    """Computes stale assessments on a thread of its own."""
+    assessment_job: AssessmentJob
+    """Keeps every business's assessment of its today current (when ``in_server``)."""
 
 
 class RunwayGraphQL(GraphQLOverHTTP[Context, None]):
@@ -71,8 +78,15 @@ class RunwayGraphQL(GraphQLOverHTTP[Context, None]):
             thresholds=self.settings.thresholds,
             qbo_app_url=self.settings.qbo.app_url,
             clock=self.clock,
-            request_sync=sync_requester(self.settings, resources.sessions, resources.http),
+            request_sync=sync_requester(
+                self.settings,
+                resources.sessions,
+                resources.http,
+                synced=resources.assessment_job.wake,
+            ),
             request_digests=resources.digest_jobs.request,
+            refresher=resources.assessments.refresh,
+            books_changed=lambda _business_id: resources.assessment_job.wake(),
         )
 
 
@@ -121,8 +135,21 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
         )
         async with httpx.AsyncClient(timeout=settings.qbo.timeout_seconds) as http:
             sessions = create_session_factory(engine)
-            digest_jobs = digest_jobs_for(settings, sessions, clock=clock)
-            app.state.resources = Resources(engine, sessions, http, digest_jobs)
+            assessments = AssessmentRunner(settings.database_url, clock=clock)
+            await assessments.start()
+            job = AssessmentJob(
+                sessions,
+                refresher=assessments.refresh,
+                thresholds=settings.thresholds,
+                clock=clock,
+                options=settings.assessments,
+            )
+            digest_jobs = digest_jobs_for(
+                settings, sessions, clock=clock, refresher=assessments.refresh
+            )
+            app.state.resources = Resources(engine, sessions, http, digest_jobs, assessments, job)
+            if settings.assessments.in_server:
+                await job.start()
             await digest_jobs.start()  # resumes unfinished runs in the background
             schedule = weekly_digest_schedule(settings, sessions, digest_jobs)
             ticking = asyncio.create_task(schedule.run_forever()) if schedule else None
@@ -133,6 +160,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
                     ticking.cancel()
                     await asyncio.gather(ticking, return_exceptions=True)
                 await digest_jobs.stop()
+                await job.stop()
+                await assessments.stop()
                 await engine.dispose()
 
     graphql = RunwayGraphQL(settings, clock)

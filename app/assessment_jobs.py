@@ -31,6 +31,7 @@ from domains.assessments.queries import AssessmentKey, BusinessState
 from resolvers.assessment_records import thresholds_key
 from resolvers.clock import business_today
 from resolvers.loaders import Refresher
+from resolvers.stored_assessments import inline_refresher
 from resolvers.thresholds import Thresholds
 
 logger = logging.getLogger(__name__)
@@ -182,3 +183,22 @@ def _seconds_to_midnight(timezone: str, now: datetime) -> float:
     midnight = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), local.tzinfo)
     # In UTC: a subtraction within one zone would ignore a DST change overnight.
     return (midnight.astimezone(UTC) - now.astimezone(UTC)).total_seconds() + 1.0
+
+
+async def assess_stale_now(
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    thresholds: Thresholds,
+    clock: Callable[[], datetime],
+    options: AssessmentJobOptions | None = None,
+) -> int:
+    """One pass of the job, computing in the calling task: what a command runs after it changed
+    the books (``runway sync``, ``runway demo``), once for the whole run."""
+    job = AssessmentJob(
+        sessions,
+        refresher=inline_refresher(sessions, clock),
+        thresholds=thresholds,
+        clock=clock,
+        options=options,
+    )
+    return await job.run_once()

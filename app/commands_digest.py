@@ -5,7 +5,7 @@ that other processes help with (PostgreSQL) is worked together; the command retu
 is finished, with exit code 1 if every business failed (FAILED), and lists each failure.
 """
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -17,6 +17,7 @@ from app.cli_support import console, load_settings, run_with_sessions
 from app.settings import Settings
 from domains.digests import queries
 from domains.digests.models import DigestRun
+from resolvers.clock import utc_now
 from resolvers.digest_runs import DigestRequest, run_businesses, run_items_page, run_week
 from resolvers.errors import DeliveryUnavailable, InvalidDigestRequest, UnknownBusinesses
 
@@ -25,10 +26,6 @@ digest_cli = typer.Typer(help="Weekly digests.", no_args_is_help=True)
 REQUESTED_BY = "cli"
 FAILURES_SHOWN = 500
 """Failures listed at the end (the rest are counted; ``digestRun`` pages through them all)."""
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @digest_cli.command("generate")
@@ -103,10 +100,10 @@ async def _generate(
                 task, total=run.total, completed=run.done + run.failed, description=description
             )
 
-        jobs = digest_jobs_for(settings, sessions, clock=_utc_now, on_progress=show)
+        jobs = digest_jobs_for(settings, sessions, clock=utc_now, on_progress=show)
         request = DigestRequest(
             business_ids=await run_businesses(sessions, allowed_ids=None, requested=business_ids),
-            week_start=run_week(week_of, now=_utc_now()),
+            week_start=run_week(week_of, now=utc_now()),
             requested_by=REQUESTED_BY,
             deliver=deliver,
             force=force,

@@ -8,8 +8,10 @@ from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElaps
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.assessment_jobs import assess_stale_now
 from app.cli_support import console, load_settings, run_with_sessions
 from app.settings import Settings
+from resolvers.clock import utc_now
 from sync.engine import SyncOutcome, sync_businesses
 from sync.oauth import authorize_url, sign_state
 from sync.writer import SyncProgress
@@ -71,7 +73,7 @@ async def _sync(
             progress.update(tasks[step.business_id], description=description)
 
         async with httpx.AsyncClient(timeout=settings.qbo.timeout_seconds) as http:
-            return await sync_businesses(
+            outcomes = await sync_businesses(
                 business_ids,
                 sessions=sessions,
                 http=http,
@@ -80,6 +82,14 @@ async def _sync(
                 full=full,
                 on_progress=show,
             )
+        progress.add_task("Assessing the businesses whose books changed…", total=None)
+        await assess_stale_now(
+            sessions,
+            thresholds=settings.thresholds,
+            clock=utc_now,
+            options=settings.assessments,
+        )
+        return outcomes
 
 
 @qbo_cli.command("connect")

@@ -29,6 +29,7 @@ from domains.digests import queries
 from domains.digests.models import DigestRun
 from resolvers.digest_runs import DigestRequest, create_run
 from resolvers.errors import DeliveryUnavailable
+from resolvers.loaders import Refresher
 from resolvers.thresholds import Thresholds
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ class DigestJobs:
         idle_poll: bool = False,
         compute: DigestCompute = compute_digest,
         on_progress: ProgressListener | None = None,
+        refresher: Refresher | None = None,
     ) -> None:
         """Args:
         qbo_app_url: where the stored digests' ``qboUrl`` links point (``settings.qbo.app_url``).
@@ -79,6 +81,7 @@ class DigestJobs:
             deliver=deliver,
             on_progress=self._progress,
             qbo_app_url=qbo_app_url,
+            refresher=refresher,
         )
 
     async def request(self, request: DigestRequest) -> DigestRun:
@@ -202,8 +205,14 @@ def digest_jobs_for(
     *,
     clock: Callable[[], datetime],
     on_progress: ProgressListener | None = None,
+    refresher: Refresher | None = None,
 ) -> DigestJobs:
-    """The digest jobs of a process with ``settings``: its mailer, if SMTP is configured."""
+    """The digest jobs of a process with ``settings``: its mailer, if SMTP is configured.
+
+    Args:
+        refresher: how stale assessments are computed (the server's assessment thread);
+            ``None``: in the worker's own task.
+    """
     from app.mailer import DigestMailer
 
     mailer = DigestMailer.from_settings(settings, sessions)
@@ -216,4 +225,5 @@ def digest_jobs_for(
         idle_poll=settings.database_url.startswith("postgresql"),
         qbo_app_url=settings.qbo.app_url,
         on_progress=on_progress,
+        refresher=refresher,
     )

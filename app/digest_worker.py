@@ -27,7 +27,7 @@ from domains.digests.models import DigestRun
 from resolvers.clock import business_today
 from resolvers.digest import Digest, digest
 from resolvers.digest_render import render_digest
-from resolvers.loaders import Loaders
+from resolvers.loaders import Loaders, Refresher
 from resolvers.thresholds import Thresholds
 from schema.digest_snapshot import digest_snapshot
 
@@ -128,6 +128,7 @@ class DigestWorker:
         compute: DigestCompute = compute_digest,
         deliver: DigestDeliverer | None = None,
         on_progress: ProgressListener | None = None,
+        refresher: Refresher | None = None,
     ) -> None:
         """Args:
         clock: "now" for leases and for the digests (tests pin it, as the app's views do).
@@ -135,6 +136,7 @@ class DigestWorker:
         owner: the lease owner; unique per worker unless a test wants to name it.
         compute: the orchestrator call (a seam for tests that need a business to fail).
         deliver: the mailer's ``deliver``, when this process can send e-mail.
+        refresher: how the batch's stale assessments are computed (the server's thread).
         """
         self.sessions = sessions
         self.qbo_app_url = qbo_app_url
@@ -145,6 +147,7 @@ class DigestWorker:
         self.compute = compute
         self.deliver = deliver
         self.on_progress = on_progress
+        self.refresher = refresher
         self.lease = timedelta(seconds=self.options.lease_seconds)
         self.stopping = asyncio.Event()
         """Set at shutdown: claim nothing more, finish the batches in flight. A stop by
@@ -270,7 +273,9 @@ class DigestWorker:
         assert run.id is not None
         if not items:
             return {}, []
-        loaders = Loaders(self.sessions, [item.business_id for item in items])
+        loaders = Loaders(
+            self.sessions, [item.business_id for item in items], refresher=self.refresher
+        )
         businesses = await loaders.business_by_id.load_many([i.business_id for i in items])
         # All at once, so every loader call of a stage lands in the same batch.
         results = await asyncio.gather(

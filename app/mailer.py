@@ -36,6 +36,7 @@ from sqlmodel import col
 from app.settings import Settings
 from app.smtp import PermanentSmtpError, SmtpTarget, send_message
 from domains.digests.models import DigestEmail, StoredDigest
+from resolvers.clock import utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -49,10 +50,6 @@ NO_RECIPIENTS = (
 )
 ERROR_MAX = 1000
 """``last_error`` keeps this many characters of the server's reply."""
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -80,7 +77,7 @@ class DigestMailer:
         backoff_max: float = 300.0,
         claim_timeout: timedelta = timedelta(minutes=15),
         max_concurrent: int = 4,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Callable[[], datetime] = utc_now,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         send: Sender = send_message,
     ) -> None:

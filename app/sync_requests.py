@@ -1,6 +1,7 @@
 """What `requestSync` runs: the sync engine with this process's settings and HTTP client."""
 
 import logging
+from collections.abc import Callable
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -14,9 +15,18 @@ logger = logging.getLogger(__name__)
 
 
 def sync_requester(
-    settings: Settings, sessions: async_sessionmaker[AsyncSession], http: httpx.AsyncClient
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    http: httpx.AsyncClient,
+    *,
+    synced: Callable[[], None] | None = None,
 ) -> SyncRequester:
-    """A callback for the schema that syncs a business now and returns its recorded run."""
+    """A callback for the schema that syncs a business now and returns its recorded run.
+
+    Args:
+        synced: told once the run is over (the server wakes its assessment job: the business's
+            views are assessed again once per run, not per page).
+    """
 
     async def run(business_id: int, full: bool, requested_by: str) -> SyncRun:
         logger.info(
@@ -31,6 +41,8 @@ def sync_requester(
             full=full,
             trigger="graphql",
         )
+        if synced is not None:
+            synced()
         async with sessions() as session:
             row = await session.get(SyncRun, outcome.run_id) if outcome.run_id else None
         if row is None:  # the engine could not even record a run: report the outcome itself

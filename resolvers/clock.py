@@ -1,6 +1,6 @@
-""" "Today" for a business: the date in its own timezone at a given instant."""
+""" "Now" and "today": the real clock, and a business's date in its own timezone."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
@@ -11,3 +11,8 @@ def business_today(timezone: str, now: datetime) -> date:
     except (ZoneInfoNotFoundError, ValueError):
         zone = ZoneInfo("UTC")
     return now.astimezone(zone).date()
+
+
+def utc_now() -> datetime:
+    """The real clock, aware UTC: what a process passes where tests pass a fixed one."""
+    return datetime.now(UTC)

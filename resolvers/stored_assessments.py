@@ -13,7 +13,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from aiodataloader import DataLoader
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -31,6 +31,7 @@ from resolvers.assessment_records import (
     new_assessment,
     thresholds_key,
 )
+from resolvers.clock import utc_now
 from resolvers.errors import NotFound
 from resolvers.loaders import Loaders, Refresher
 from resolvers.thresholds import Thresholds
@@ -135,10 +136,6 @@ def inline_refresher(
         return await refresh_assessments(sessions, keys, thresholds=thresholds, now=clock())
 
     return refresh
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class FreshAssessments(DataLoader[AssessmentKey, StoredAssessment | None]):

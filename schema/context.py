@@ -2,7 +2,7 @@
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.types import Info as StrawberryInfo
@@ -10,6 +10,7 @@ from strawberry.types import Info as StrawberryInfo
 from domains.access.queries import Caller
 from domains.core.models import SyncRun
 from domains.digests.models import DigestRun
+from resolvers.clock import utc_now
 from resolvers.digest_runs import DigestRequest
 from resolvers.loaders import Loaders, Refresher
 from resolvers.stored_assessments import inline_refresher
@@ -20,11 +21,6 @@ SyncRequester = Callable[[int, bool, str], Awaitable[SyncRun]]
 
 DigestRequester = Callable[[DigestRequest], Awaitable[DigestRun]]
 """Creates a digest run and has it worked; raises ``DeliveryUnavailable`` (wired by app/)."""
-
-
-def utc_now() -> datetime:
-    """The real clock; tests build the context with a fixed one."""
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -48,9 +44,7 @@ class Context:
     def __post_init__(self) -> None:
         if self.refresher is None:
             self.refresher = inline_refresher(self.sessions, self.clock)
-        self.loaders = Loaders(
-            self.sessions, self.allowed_business_ids, refresher=self.refresher
-        )
+        self.loaders = Loaders(self.sessions, self.allowed_business_ids, refresher=self.refresher)
 
     @property
     def allowed_business_ids(self) -> frozenset[int] | None:
