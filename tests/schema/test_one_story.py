@@ -92,7 +92,7 @@ query Console($businessId: ID!) {
     + BILL_FIELDS
 )
 DIGEST = "query($id: ID!) { digest(businessId: $id) { " + every_field("Digest") + " } }"
-GENERATE = "mutation { generateDigests(input: {wait: true}) { status total done failed } }"
+GENERATE = "mutation { generateDigests(input: {wait: true}) { status done failed } }"
 STORED = """
 query {
   businesses(first: 100) {
