@@ -1,7 +1,12 @@
 """The decision console orchestrator (``resolvers.console``) without GraphQL.
 
+<<<<<<< HEAD
 ``decision_console`` over the hand-built books, then its ``bills_page`` and ``collections_page``:
 the same figures as the GraphQL tests (``tests.handbuilt.figures``).
+=======
+``decision_console`` over the hand-built books, then ``bills_page`` and ``collections_page`` over
+its result: the same figures as the GraphQL tests (``tests.handbuilt.figures``). The last tests
+read Cinder Forge, the business in a cash crunch (``tests.handbuilt.cinder_forge_figures``).
 """
 
 from dataclasses import dataclass
@@ -19,10 +24,18 @@ from resolvers.loaders import Loaders
 from resolvers.rules.bills import BillAssessment
 from resolvers.rules.collections import InvoiceAssessment
 from resolvers.rules.console_summary import DecisionSummary
-from resolvers.rules.enums import BillAction, BillGroup, DecisionAction, DigestStatus, Urgency
+from resolvers.rules.enums import (
+    BillAction,
+    BillGroup,
+    DecisionAction,
+    DigestStatus,
+    StatusBasis,
+    Urgency,
+)
 from resolvers.thresholds import Thresholds
 from tests.conftest import Database
 from tests.factories import land_companies
+from tests.handbuilt import cinder_forge_figures as cinder
 from tests.handbuilt.company import NOW, TODAY, other_company
 from tests.handbuilt.figures import COLLECTIONS, READY_BILLS
 
@@ -323,3 +336,73 @@ async def test_loaders_scoped_to_another_business_see_none_of_its_rows(
     # Harborview's row in hand, through loaders of another business: as if it didn't exist.
     with pytest.raises(NotFound):
         await console(Loaders(database.sessions, [other]), harborview_business)
+
+
+async def test_a_cash_crunch_is_critical_and_runs_out_on_the_forecasts_date(
+    database: Database, crunch_business: Business
+) -> None:
+    assert crunch_business.id is not None
+    result = await console(Loaders(database.sessions, [crunch_business.id]), crunch_business)
+    runway = result.view.runway
+
+    assert (runway.cash, runway.weekly_net_burn, runway.runway_weeks) == (
+        Decimal(cinder.CASH),
+        Decimal(cinder.WEEKLY_NET_BURN),
+        Decimal(cinder.RUNWAY_WEEKS),
+    )
+    assert (runway.runway_status, runway.forecast_status, runway.status) == (
+        DigestStatus.CRITICAL,
+        DigestStatus.CRITICAL,
+        DigestStatus.CRITICAL,
+    )
+    assert runway.status_basis is StatusBasis.FORECAST
+    assert (runway.cash_zero_date, runway.covered_until) == (
+        date.fromisoformat(cinder.CASH_ZERO_DATE),
+        date.fromisoformat(cinder.COVERED_UNTIL),
+    )
+    assert runway.status_reason == cinder.STATUS_REASON
+    assert [bill_row(bill) for bill in result.bills] == cinder.READY_BILLS
+    assert {bill.qbo_id: list(bill.reasons) for bill in result.bills} == cinder.REASONS
+
+
+async def test_a_cash_crunch_pay_plan_funds_must_pay_bills_in_order(
+    database: Database, crunch_business: Business
+) -> None:
+    assert crunch_business.id is not None
+    result = await console(Loaders(database.sessions, [crunch_business.id]), crunch_business)
+    plan = result.view.pay_plan
+    steps = (await result.view.pay_plan_page(first=500, after=None)).items
+
+    assert [
+        (step.bill.qbo_id, step.bill.amount, step.cash_after, step.funded) for step in steps
+    ] == [
+        (qbo_id, Decimal(amount), Decimal(cash_after), funded)
+        for qbo_id, amount, cash_after, funded in cinder.PAY_PLAN_STEPS
+    ]
+    assert plan.cash == Decimal(cinder.CASH)
+    assert (plan.must_pay_amount, plan.funded_count, plan.funded_amount, plan.shortfall) == (
+        Decimal(cinder.MUST_PAY_AMOUNT),
+        cinder.FUNDED_COUNT,
+        Decimal(cinder.FUNDED_AMOUNT),
+        Decimal(cinder.SHORTFALL),
+    )
+    assert plan.first_unfunded is not None
+    assert plan.first_unfunded.qbo_id == cinder.FIRST_UNFUNDED
+
+
+async def test_a_cash_crunch_pay_plan_does_not_follow_the_filter(
+    database: Database, crunch_business: Business
+) -> None:
+    assert crunch_business.id is not None
+    whole = await console(Loaders(database.sessions, [crunch_business.id]), crunch_business)
+    narrowed = await console(
+        Loaders(database.sessions, [crunch_business.id]),  # a request of its own
+        crunch_business,
+        DecisionFilter(groups=frozenset({BillGroup.CAN_DELAY})),
+    )
+
+    assert qbo_ids(narrowed.bills) == ["704"]
+    assert narrowed.summary.must_pay_count == 0
+    assert narrowed.view.pay_plan == whole.view.pay_plan
+    steps = (await narrowed.view.pay_plan_page(first=500, after=None)).items
+    assert [step.bill.qbo_id for step in steps] == ["701", "703", "702", "705"]

@@ -12,6 +12,7 @@ from app.settings import Settings
 from sync.fakeqbo.generator import GeneratedCompany
 from tests.conftest import Database
 from tests.factories import land_companies, make_token
+from tests.handbuilt.cinder_forge import cinder_forge
 from tests.handbuilt.company import NOW, harborview  # NOW: many modules import it from here
 from tests.schema.books import Books
 
@@ -64,4 +65,11 @@ def load_companies(database: Database) -> LoadCompanies:
 async def books(api: Api, admin_token: str, load_companies: LoadCompanies) -> Books:
     """The hand-built books loaded, reached through ``api`` with an admin token."""
     [pk] = await load_companies([harborview()])
+    return Books(api, admin_token, pk)
+
+
+@pytest.fixture
+async def crunch(api: Api, admin_token: str, load_companies: LoadCompanies) -> Books:
+    """Cinder Forge, the hand-built business in a cash crunch, reached like ``books``."""
+    [pk] = await load_companies([cinder_forge()])
     return Books(api, admin_token, pk)

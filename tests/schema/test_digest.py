@@ -4,10 +4,12 @@ The company is ``tests.handbuilt.company.harborview`` (read its docstring first)
 the views show for it, with the arithmetic, are ``tests.handbuilt.figures``, and the documents
 and readers these tests share are ``tests.schema.books``. Every expected value is a literal worked
 out by hand, with the arithmetic in a comment; nothing here calls the rules. Today is Friday
-2026-11-20 (America/Los_Angeles); this week is Mon 11-16 .. Sun 11-22.
+2026-11-20 (America/Los_Angeles); this week is Mon 11-16 .. Sun 11-22. The last tests read
+Cinder Forge, the business in a cash crunch (``tests.handbuilt.cinder_forge`` and its figures).
 """
 
 from schema.relay import global_id
+from tests.handbuilt import cinder_forge_figures as cinder
 from tests.handbuilt.company import other_company
 from tests.handbuilt.figures import FORECAST, READY_BILLS
 from tests.schema.books import (
@@ -176,3 +178,68 @@ async def test_digest_top_actions_only_delay_bills_the_console_recommends(
     assert qbo_ids(console["decisionConsole"]["bills"]) == []
     # ...so neither should be recommended for delay (today: 700 * 7 / 100 = +49 days each).
     assert [a["kind"] for a in digest["topActions"]] == []
+
+
+STORED_EMAIL = """
+query Stored($businessId: ID!) {
+  business(id: $businessId) {
+    digests(first: 1) { edges { node { status subject snapshot } } }
+  }
+}
+"""
+
+
+async def test_digest_of_a_business_in_a_cash_crunch(crunch: Books) -> None:
+    digest = await crunch.digest()
+
+    assert (digest["businessName"], digest["cash"], digest["weeklyNetBurn"]) == (
+        "Cinder Forge",
+        cinder.CASH,
+        cinder.WEEKLY_NET_BURN,
+    )
+    assert (digest["runwayWeeks"], digest["notBurning"]) == (cinder.RUNWAY_WEEKS, False)
+    assert (digest["cashZeroDate"], digest["coveredUntil"]) == (
+        cinder.CASH_ZERO_DATE,
+        cinder.COVERED_UNTIL,
+    )
+    assert (digest["status"], digest["statusBasis"], digest["statusReason"]) == (
+        cinder.STATUS,
+        cinder.STATUS_BASIS,
+        cinder.STATUS_REASON,
+    )
+    assert digest["headline"] == cinder.HEADLINE
+    assert digest["alerts"] == cinder.ALERTS
+    assert forecast_rows(digest) == cinder.FORECAST
+    assert digest["payables"] == cinder.PAYABLES
+    assert digest["receivables"] == {
+        "openCount": 0,
+        "openAmount": "0.00",
+        "overdueCount": 0,
+        "overdueAmount": "0.00",
+        "aging": [
+            {"bucket": bucket, "count": 0, "amount": "0.00"}
+            for bucket in ["CURRENT", "DAYS_1_30", "DAYS_31_60", "DAYS_61_90", "DAYS_90_PLUS"]
+        ],
+    }
+    # Due from today to Sunday 11-22: 702 only (701 was due before today: overdue).
+    assert [bill_row(b) for b in digest["billsDueThisWeek"]] == [cinder.READY_BILLS[2]]
+    assert digest["overdueInvoices"] == []
+    assert digest["decisions"] == cinder.SUMMARY
+    # Must-pay bills are never offered for delay; 704 adds 30 * 7 / 350 = 0.6 -> 1 day.
+    assert [(a["kind"], a["daysAdded"], a["description"]) for a in digest["topActions"]] == [
+        ("DELAY_BILL", 1, "Delay Bill 704 from Anvil Steel ($30.00, due 2026-12-10): +1 day")
+    ]
+
+
+async def test_stored_digest_of_a_cash_crunch_says_it_in_the_subject(crunch: Books) -> None:
+    run = ok(
+        await crunch.api.query(
+            "mutation { generateDigests(input: {wait: true}) { status total } }", crunch.token
+        )
+    )["generateDigests"]
+    stored = ok(await crunch.api.query(STORED_EMAIL, crunch.token, businessId=crunch.id))
+    [edge] = stored["business"]["digests"]["edges"]
+
+    assert (run["status"], run["total"]) == ("SUCCEEDED", 1)
+    assert edge["node"]["subject"] == cinder.SUBJECT
+    assert edge["node"]["status"] == edge["node"]["snapshot"]["status"] == cinder.STATUS

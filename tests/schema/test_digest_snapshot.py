@@ -6,8 +6,6 @@ live answer comes from the schema itself, executed with a ``Context`` at the sam
 
 from datetime import date
 
-from graphql import GraphQLObjectType, build_schema, get_named_type
-
 from domains.access.queries import Caller
 from schema import build_schema as build_strawberry_schema
 from schema.context import Context
@@ -15,31 +13,9 @@ from sync.settings import QboSettings
 from tests.conftest import Database
 from tests.resolvers.digest_company import load_business, snapshot_of
 from tests.schema.conftest import NOW, LoadCompanies
+from tests.schema.selections import every_field
 
 ADMIN = Caller(token_id=1, name="admin", role="admin", business_ids=None)
-
-
-def every_field(type_name: str) -> str:
-    """A selection of every field of ``type_name``, recursively, read from the live schema.
-
-    Built from the schema rather than written out, and apart from the snapshot's own generator,
-    so a field of the GraphQL ``Digest`` missing from the snapshot fails the equality test.
-    """
-    graphql_schema = build_schema(build_strawberry_schema().as_str())
-
-    def selection(named: str) -> str:
-        object_type = graphql_schema.type_map[named]
-        assert isinstance(object_type, GraphQLObjectType)
-        parts = []
-        for name, field in object_type.fields.items():
-            inner = get_named_type(field.type)
-            if isinstance(inner, GraphQLObjectType):
-                parts.append(f"{name} {{ {selection(inner.name)} }}")
-            else:
-                parts.append(name)
-        return " ".join(parts)
-
-    return selection(type_name)
 
 
 async def test_the_snapshot_is_the_live_graphql_digest(
