@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 
 from app.asgi import create_app
+from app.job_options import AssessmentJobOptions
 from app.settings import Settings
 from bench.databases import Target
 from bench.fixtures import NOW
@@ -59,7 +60,12 @@ class Api:
 @asynccontextmanager
 async def serve(target: Target) -> AsyncIterator[Api]:
     """``create_app`` on ``target`` with its lifespan running, reached through httpx."""
-    settings = Settings(database_url=target.url, _env_file=None)
+    # No assessment job in the measured server: what a request costs is what is measured.
+    settings = Settings(
+        database_url=target.url,
+        assessments=AssessmentJobOptions(in_server=False),
+        _env_file=None,
+    )
     app = create_app(settings, clock=lambda: NOW)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
@@ -105,7 +111,7 @@ async def serve_tcp(target: Target, *, clients: int = 100) -> AsyncIterator[Api]
         uvicorn_argv,
         ready=_healthy,
         cwd=ROOT,
-        env={"RUNWAY_DATABASE_URL": target.url},
+        env={"RUNWAY_DATABASE_URL": target.url, "RUNWAY_ASSESSMENTS__IN_SERVER": "false"},
     ) as server:
         limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
         async with httpx.AsyncClient(base_url=server.base_url, timeout=600, limits=limits) as http:
