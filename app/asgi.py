@@ -30,7 +30,7 @@ from app.graphql_http import GraphQLOverHTTP
 from app.limits import BodySizeLimit
 from app.routes_qbo import qbo_routes
 from app.schedule import weekly_digest_schedule
-from app.settings import Settings
+from app.settings import Settings, get_settings
 from app.sync_requests import sync_requester
 from resolvers.clock import utc_now
 from schema import build_schema
@@ -188,3 +188,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
             OperationalError: database_unavailable,
         },
     )
+
+
+def create_app_from_environment() -> Starlette:
+    """The app for ``RUNWAY_*`` settings: what each ``runway serve --workers N`` process runs."""
+    return create_app(get_settings())

@@ -4,7 +4,7 @@ import typer
 
 from app.commands_db import db_cli
 from app.commands_digest import digest_cli
-from app.commands_server import demo, serve
+from app.commands_server import demo, serve, worker
 from app.commands_sync import qbo_cli, sync_command
 from app.commands_tokens import tokens_cli
 
@@ -18,6 +18,7 @@ cli.add_typer(digest_cli, name="digest")
 cli.command("sync")(sync_command)
 cli.command()(serve)
 cli.command()(demo)
+cli.command()(worker)
 
 
 def main() -> None:

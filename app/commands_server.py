@@ -18,15 +18,49 @@ HostOption = Annotated[str, typer.Option(help="Interface to listen on.")]
 PortOption = Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)]
 
 
-def _serve(settings: Settings, host: str, port: int) -> None:
+WorkersOption = Annotated[
+    int,
+    typer.Option(
+        "--workers",
+        help="Server processes on this host (each with its own connections and jobs).",
+        min=1,
+        max=64,
+    ),
+]
+
+
+def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
+    if workers > 1:  # each process builds its app from the environment, as this one checked it
+        uvicorn.run(
+            "app.asgi:create_app_from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=settings.log_level.lower(),
+        )
+        return
     from app.asgi import create_app  # building the schema is slow; other commands skip it
 
     uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
 
 
-def serve(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
+def serve(
+    host: HostOption = "127.0.0.1", port: PortOption = 8000, workers: WorkersOption = 1
+) -> None:
     """Serve the GraphQL API (run `runway db upgrade` first)."""
-    _serve(load_settings(), host, port)
+    _serve(load_settings(), host, port, workers)
+
+
+def worker() -> None:
+    """Keep assessments current and work digest runs, apart from the API.
+
+    Run as many as you like, on any host, against one PostgreSQL; stop with Ctrl-C or SIGTERM.
+    """
+    settings = load_settings()
+    from app.worker import run_worker  # the jobs bring the rules and the renderer: only here
+
+    asyncio.run(run_worker(settings))
 
 
 def demo(

@@ -13,10 +13,12 @@ import httpx
 from sqlalchemy import update
 from sqlmodel import col
 
+from app.assessment_jobs import assess_stale_now
 from app.db import create_engine, create_session_factory
 from app.migrations import upgrade_database_async
 from app.settings import Settings
 from domains.core.models import Business
+from resolvers.clock import utc_now
 from sync.connection import connect_realm
 from sync.engine import SyncOptions, sync_businesses
 from sync.fakeqbo.generator import CompanySize, generate_companies
@@ -53,7 +55,8 @@ async def build_demo_database(
         count=businesses, seed=seed, as_of=as_of, size=CompanySize.realistic()
     )
     fake = FakeQbo(companies)
-    secret_key = (settings or Settings(database_url=database_url)).secret_key
+    settings = settings or Settings(database_url=database_url)
+    secret_key = settings.secret_key
     qbo = QboSettings(
         client_id=fake.client_id,
         client_secret=fake.client_secret,
@@ -91,6 +94,8 @@ async def build_demo_database(
         failed = [outcome for outcome in outcomes if not outcome.ok]
         if failed:
             raise RuntimeError(f"demo sync failed: {failed[0].error}")
+        # Assessed now, so the first request reads stored views instead of computing them.
+        await assess_stale_now(sessions, thresholds=settings.thresholds, clock=utc_now)
         async with sessions.begin() as session:
             ids = [business.id for business in connected]
             await session.execute(

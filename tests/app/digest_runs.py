@@ -12,6 +12,7 @@ from sqlmodel import col
 from app.digest_worker import DigestWorker
 from app.job_options import DigestWorkerOptions
 from domains.ap.models import Bill
+from domains.core import queries as core_queries
 from domains.digests.models import DigestRun, DigestRunItem, StoredDigest
 from resolvers.digest_runs import DigestRequest, create_run
 from resolvers.thresholds import Thresholds
@@ -90,8 +91,12 @@ async def stored_per_business(database: Database) -> Counter[int]:
 
 async def insert_unpayable_bill(database: Database, business_id: int) -> None:
     """A bill due 0001-01-02 (a mistyped year QBO accepts): the latest safe pay date, three days
-    before, is before the first day a ``date`` can hold, and the rules raise ``OverflowError``."""
+    before, is before the first day a ``date`` can hold, and the rules raise ``OverflowError``.
+
+    Written as a sync writes: with the business's data version bumped, so what was assessed
+    before it is stale."""
     async with database.sessions.begin() as session:
+        await core_queries.bump_data_version(session, business_id=business_id)
         session.add(
             Bill(
                 business_id=business_id,
