@@ -34,7 +34,11 @@ from app.assessment_runner import AssessmentRunner
 from app.job_options import AssessmentJobOptions
 from app.settings import Settings
 from domains.assessments.models import Assessment
+from domains.core import queries as core_queries
+from domains.core.models import Business
 from resolvers.clock import business_today
+from resolvers.loaders import Loaders
+from resolvers.stored_assessments import current_assessment
 from resolvers.thresholds import Thresholds
 from schema.relay import global_id
 from sync.fakeqbo.generator import CompanySize, generate_company
@@ -281,3 +285,37 @@ async def test_other_requests_are_answered_while_a_heavy_page_computes(
     assert order[0] == "light, first"
     assert sorted(order[1:3]) == ["healthz", "light"]
     assert order[3:] == ["heavy"]
+
+
+async def test_a_request_joining_a_computation_of_older_data_computes_again(
+    database: Database,
+) -> None:
+    """The runner's single flight lets a request wait for a computation already in flight. If
+    that one began before the books changed, its result is older than what the request knows:
+    the request must not serve it, but compute once more."""
+    business_id, day = await land(database, HEAVY, 0)
+    ticker = Ticker()
+
+    async with started(database) as runner:
+        with watching(database.url, ticker), counting_statements(database.url) as statements:
+            async with ticking(ticker), asyncio.timeout(HOLD_TIMEOUT):
+                earlier = asyncio.create_task(runner.refresh([(business_id, day)], Thresholds()))
+                await ticker.started_computing.wait()  # it has read the version: it computes
+                async with database.sessions.begin() as session:  # a sync page lands meanwhile
+                    await core_queries.bump_data_version(session, business_id=business_id)
+                async with database.sessions() as session:
+                    business = await session.get(Business, business_id)
+                assert business is not None
+                served = await current_assessment(
+                    Loaders(database.sessions, [business_id], refresher=runner.refresh),
+                    business,
+                    as_of=day,
+                    thresholds=Thresholds(),
+                )
+                assert await earlier == {}
+
+    async with database.sessions() as session:
+        [row] = (await session.scalars(select(Assessment))).all()
+    assert served.id == row.id
+    assert row.data_version == business.data_version  # what was served is of the new data
+    assert stored_count(statements) == 2
