@@ -18,7 +18,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -89,16 +89,8 @@ class AssessmentJob:
         now = self.clock()
         async with self.sessions() as session:
             states = await assessment_queries.list_business_states(session)
-            today = {state.business_id: _today(state, now) for state in states}
-            stored = await assessment_queries.list_stored_keys(session, keys=today.items())
-        key = thresholds_key(self.thresholds)
-        current = {(row.business_id, row.as_of): row for row in stored if row.thresholds_key == key}
-        stale = [
-            (state.business_id, today[state.business_id])
-            for state in states
-            if (found := current.get((state.business_id, today[state.business_id]))) is None
-            or found.data_version < state.data_version
-        ]
+        today = {state.business_id: _today(state, now) for state in states}
+        stale = await self._stale(states, today)
         assessed = 0
         for start in range(0, len(stale), self.options.batch_size):
             if self._stopping.is_set():
@@ -106,6 +98,23 @@ class AssessmentJob:
             assessed += await self._assess_batch(stale[start : start + self.options.batch_size])
         await self._drop_other_days(list(today.items()), now)
         return assessed
+
+    async def _stale(
+        self, states: Sequence[BusinessState], days: Mapping[int, date]
+    ) -> list[AssessmentKey]:
+        """The (business, day) keys of ``states`` whose stored assessment is missing or was
+        computed from an older ``data_version`` or with other thresholds."""
+        wanted = [(state.business_id, days[state.business_id]) for state in states]
+        async with self.sessions() as session:
+            stored = await assessment_queries.list_stored_keys(session, keys=wanted)
+        key = thresholds_key(self.thresholds)
+        current = {(row.business_id, row.as_of): row for row in stored if row.thresholds_key == key}
+        return [
+            (state.business_id, day)
+            for state, (_, day) in zip(states, wanted, strict=True)
+            if (found := current.get((state.business_id, day))) is None
+            or found.data_version < state.data_version
+        ]
 
     async def _assess_batch(self, keys: Sequence[AssessmentKey]) -> int:
         now = self.clock()
@@ -119,10 +128,18 @@ class AssessmentJob:
                     lease_until=now + timedelta(seconds=self.options.lease_seconds),
                 )
             )
-        mine = [key for key in keys if key[0] in won]
-        if not mine:
+        if not won:
             return 0
         try:
+            # Listed stale before the claim, maybe assessed since: another process may have
+            # claimed, computed and released them meanwhile. Only what is still stale now that
+            # they are ours is computed, so no business is assessed twice for one change.
+            async with self.sessions() as session:
+                states = await assessment_queries.list_business_states(session, business_ids=won)
+            still = set(await self._stale(states, dict(keys)))
+            mine = [key for key in keys if key in still]
+            if not mine:
+                return 0
             failures = await self.refresher(mine, self.thresholds)
         finally:
             async with self.sessions.begin() as session:

@@ -6,12 +6,14 @@ current thresholds; otherwise this business (and every other stale one the reque
 the same batch) is computed and stored first, so an answer is never older than the data even
 when the assessment job is behind. Computing is the ``Refresher``'s: inline here, or on a
 worker thread of its own in the server (``app.assessment_runner``), so the event loop keeps
-answering other requests meanwhile.
+answering other requests meanwhile. A request whose refresh joined a computation already in flight
+that read the books before they changed computes once more: it never serves an assessment older
+than the data it saw.
 """
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -169,21 +171,29 @@ class FreshAssessments(DataLoader[AssessmentKey, StoredAssessment | None]):
             for key, business, row in zip(keys, businesses, rows, strict=True)
             if business is not None and not is_current(row, business, self._key)
         ]
-        failures: Mapping[AssessmentKey, Exception] = {}
+        failures: dict[AssessmentKey, Exception] = {}
         if stale:
-            failures = await self._refresher(stale, self._thresholds)
-            async with self._sessions() as session:
-                fresh = await assessment_queries.list_assessments(session, keys=set(stale))
-            by_key = {(row.business_id, row.as_of): row for row in fresh}
-            for key in stale:
-                self._stored.clear(key)
-                row = by_key.get(key)
-                if row is not None:
-                    self._stored.prime(key, row)
-            rows = [
-                by_key.get(key, row) if key in by_key else row
-                for key, row in zip(keys, rows, strict=True)
+            business_of = {
+                key: business
+                for key, business in zip(keys, businesses, strict=True)
+                if business is not None
+            }
+            failures.update(await self._refresher(stale, self._thresholds))
+            by_key = await self._reread(stale)
+            # The refresher may have joined a computation already in flight (the runner's single
+            # flight) that read the books before they changed: compute what is still behind the
+            # data this request saw once more, so no answer is older than it.
+            behind = [
+                key
+                for key in stale
+                if key not in failures
+                and key in by_key
+                and not is_current(by_key[key], business_of[key], self._key)
             ]
+            if behind:
+                failures.update(await self._refresher(behind, self._thresholds))
+                by_key.update(await self._reread(behind))
+            rows = [by_key.get(key, row) for key, row in zip(keys, rows, strict=True)]
         # aiodataloader fails the keys whose value is an exception, and only those.
         return [
             failures[key]  # type: ignore[misc]
@@ -193,6 +203,17 @@ class FreshAssessments(DataLoader[AssessmentKey, StoredAssessment | None]):
             else None
             for key, business, row in zip(keys, businesses, rows, strict=True)
         ]
+
+    async def _reread(self, keys: Sequence[AssessmentKey]) -> dict[AssessmentKey, Assessment]:
+        """The stored assessments of ``keys`` as they are now (and this loader set's cache)."""
+        async with self._sessions() as session:
+            fresh = await assessment_queries.list_assessments(session, keys=set(keys))
+        by_key = {(row.business_id, row.as_of): row for row in fresh}
+        for key in keys:
+            self._stored.clear(key)
+            if key in by_key:
+                self._stored.prime(key, by_key[key])
+        return by_key
 
 
 def detail_of(payload: dict[str, object]) -> AssessmentDetail:
