@@ -1,9 +1,5 @@
 """The decision console orchestrator (``resolvers.console``) without GraphQL.
 
-<<<<<<< HEAD
-``decision_console`` over the hand-built books, then its ``bills_page`` and ``collections_page``:
-the same figures as the GraphQL tests (``tests.handbuilt.figures``).
-=======
 ``decision_console`` over the hand-built books, then ``bills_page`` and ``collections_page`` over
 its result: the same figures as the GraphQL tests (``tests.handbuilt.figures``). The last tests
 read Cinder Forge, the business in a cash crunch (``tests.handbuilt.cinder_forge_figures``).
