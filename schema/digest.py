@@ -142,6 +142,10 @@ class Digest(CashRunway):
     business_id: strawberry.ID = field(description="The business's global id.")
     business_name: str = field(description="The company's name.")
     currency: str = field(description="Its home currency (ISO code).")
+    timezone: str = field(
+        description="Its IANA timezone (e.g. America/Los_Angeles): the week, asOf and the "
+        "e-mail's times are the business's local ones."
+    )
     week_start: date = field(description="The week's Monday.")
     week_end: date = field(description="The week's Sunday.")
     as_of: date = field(
@@ -185,6 +189,7 @@ class Digest(CashRunway):
             business_id=global_id("Business", business.id),
             business_name=business.name,
             currency=business.home_currency,
+            timezone=business.timezone,
             week_start=result.week_start,
             week_end=result.week_end,
             as_of=result.as_of,

@@ -1,149 +1,126 @@
-"""The 13-week cash chart as plain coordinates, so the template draws inline SVG with no logic.
+"""The 13-week cash chart as table cells, so it shows in every mail client and on a phone.
 
-One bar per week for its closing cash, rising from the zero line (or hanging below it in red), on
-an axis rounded to "nice" steps (1, 2, 2.5 or 5 times a power of ten) so the gridline labels read
-"$25k", "$50k". Geometry is computed with ``Decimal`` and written to one decimal place: pixels
-need no more, and the output is the same on every machine, which keeps the checked-in example
-byte-stable.
+Gmail and Outlook drop inline SVG, and a drawn image scales its labels down with it (about 5 px
+on a 390 px phone). So each week's bar is a one-row table whose cells have percentage widths: an
+empty track, the bar, and the track again. Every client lays out table cells, the bar shrinks with
+the screen while the labels (plain text around it, in the template) keep their size, and no image
+is fetched or attached.
+
+The scale runs from the lowest closing cash (or zero) at the left edge to the highest (or zero) at
+the right, so the zero line sits where the two meet: bars of weeks above zero start on it and grow
+right, bars below zero end on it and grow left, in red. Widths are whole percents computed with
+``Decimal``, summing to exactly 100 in each row, so the output is the same on every machine and
+the checked-in example stays byte-stable.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
 
-from resolvers.digest_render.formats import compact_money, day_month, format_money
-
-WIDTH = 600
-HEIGHT = 220
-LEFT = 58  # room for "-$120k" axis labels
-RIGHT = 8
-TOP = 12
-BOTTOM = 30  # room for the week labels
-BAR_SHARE = Decimal("0.62")
-"""How much of its week's slot a bar fills; the rest is the gap between bars."""
+from resolvers.digest_render.formats import format_money, long_date
 
 POSITIVE = "#3b82f6"
 NEGATIVE = "#dc2626"
-_NICE = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10))
-_PIXEL = Decimal("0.1")
+TRACK = "#f1f5f9"
+"""The empty part of a row: light enough to recede, visible enough to show the scale's extent."""
+ZERO_LINE = "#334155"
+FULL = 100
+"""Percent: a row's cells always add up to this."""
+
+ZeroEdge = Literal["left", "right"] | None
+
+
+@dataclass(frozen=True)
+class BarCell:
+    """One cell of a week's row: its share of the row, its colour, and whether the zero line
+    runs along one of its edges (drawn as a border there)."""
+
+    width: int
+    """Percent of the row, at least 1."""
+    colour: str
+    bar: bool
+    """The bar itself (else the empty track)."""
+    zero_edge: ZeroEdge = None
 
 
 @dataclass(frozen=True)
 class Bar:
-    """One week: the bar's box, its colour, its label under the axis, and its exact amount."""
+    """One week's closing cash as cells, with its exact amount in words for a screen reader."""
 
-    x: str
-    y: str
-    width: str
-    height: str
-    colour: str
-    label: str
-    label_x: str
-    title: str
+    cells: tuple[BarCell, ...]
     negative: bool
-
-
-@dataclass(frozen=True)
-class Gridline:
-    y: str
-    label: str
-    zero: bool
+    title: str
 
 
 @dataclass(frozen=True)
 class CashChart:
-    """Everything the template's ``<svg>`` needs, already scaled."""
+    """Everything the template's bar rows need, already scaled."""
 
-    width: int
-    height: int
-    plot_left: int
-    plot_right: int
-    label_y: str
     bars: tuple[Bar, ...]
-    gridlines: tuple[Gridline, ...]
     description: str
-    """For screen readers (``aria-label``): what the chart shows, in one sentence."""
+    """What the chart shows, in one sentence (the caption under the bars)."""
 
 
 def cash_chart(weeks: Sequence[tuple[date, Decimal]], currency: str) -> CashChart:
-    """The chart of ``weeks`` (each week's Monday and closing cash)."""
+    """The chart of ``weeks`` (each week's Monday and closing cash), one bar per week."""
     closings = [closing for _, closing in weeks]
     low = min([Decimal(0), *closings])
     high = max([Decimal(0), *closings])
-    step = _nice_step((high - low) / 4 if high > low else Decimal(1))
-    top = _multiple(high, step, ROUND_CEILING)
-    bottom = _multiple(low, step, ROUND_FLOOR)
-    if top == bottom:  # every week exactly zero: draw the zero line with one step above
-        top = bottom + step
-    plot_height = Decimal(HEIGHT - TOP - BOTTOM)
-    plot_width = Decimal(WIDTH - LEFT - RIGHT)
+    span = high - low if high > low else Decimal(1)
+    zero = _percent(-low / span)
+    bars = tuple(
+        Bar(
+            cells=_cells(
+                *_extent(closing, span, zero), zero, NEGATIVE if closing < 0 else POSITIVE
+            ),
+            negative=closing < 0,
+            title=f"Week of {long_date(monday)}: closing cash {format_money(closing, currency)}",
+        )
+        for monday, closing in weeks
+    )
+    description = f"Closing cash for each of the next {len(weeks)} weeks"
+    if weeks:
+        lowest_monday, lowest = min(weeks, key=lambda week: week[1])
+        description += (
+            f"; lowest {format_money(lowest, currency)} in the week of {long_date(lowest_monday)}"
+        )
+    return CashChart(bars=bars, description=f"{description}.")
 
-    def y_of(amount: Decimal) -> Decimal:
-        return Decimal(TOP) + (top - amount) / (top - bottom) * plot_height
 
-    zero = y_of(Decimal(0))
-    slot = plot_width / max(len(weeks), 1)
-    bar_width = slot * BAR_SHARE
-    bars = []
-    for index, (monday, closing) in enumerate(weeks):
-        left = Decimal(LEFT) + slot * index + (slot - bar_width) / 2
-        level = y_of(closing)
-        negative = closing < 0
-        label = day_month(monday)
-        bars.append(
-            Bar(
-                x=_px(left),
-                y=_px(min(level, zero)),
-                width=_px(bar_width),
-                # A hairline for a week that closes at exactly zero, so every week shows.
-                height=_px(max(abs(zero - level), Decimal(1))),
-                colour=NEGATIVE if negative else POSITIVE,
-                label=label,
-                label_x=_px(left + bar_width / 2),
-                title=f"Week of {label}: closing cash {format_money(closing, currency)}",
-                negative=negative,
+def _extent(closing: Decimal, span: Decimal, zero: int) -> tuple[int, int]:
+    """Where a week's bar starts and ends, in percent; at least one percent wide, so a week
+    that closes at exactly zero still shows."""
+    size = max(_percent(abs(closing) / span), 1)
+    if closing < 0:
+        start, end = max(zero - size, 0), zero
+        return (start, end) if end > start else (start, start + 1)
+    start, end = zero, min(zero + size, FULL)
+    return (start, end) if end > start else (end - 1, end)
+
+
+def _cells(start: int, end: int, zero: int, colour: str) -> tuple[BarCell, ...]:
+    """The track before the bar, the bar, the track after it; empty cells are left out (a
+    zero-width cell still takes a few pixels in Outlook). The zero line is drawn on the left edge
+    of the cell that starts at zero, or, when every week is below zero, on the right of the last."""
+    spans = [(0, start, False), (start, end, True), (end, FULL, False)]
+    cells = []
+    for left, right, is_bar in spans:
+        if right <= left:
+            continue
+        edge: ZeroEdge = None
+        if left == zero and zero < FULL:
+            edge = "left"
+        elif right == zero == FULL:
+            edge = "right"
+        cells.append(
+            BarCell(
+                width=right - left, colour=colour if is_bar else TRACK, bar=is_bar, zero_edge=edge
             )
         )
-    ticks = int((top - bottom) / step)
-    gridlines = tuple(
-        Gridline(
-            y=_px(y_of(bottom + step * k)),
-            label=compact_money(bottom + step * k, currency),
-            zero=bottom + step * k == 0,
-        )
-        for k in range(ticks + 1)
-    )
-    lowest_monday, lowest = min(weeks, key=lambda week: week[1]) if weeks else (None, Decimal(0))
-    description = f"Closing cash for each of the next {len(weeks)} weeks"
-    if lowest_monday is not None:
-        description += (
-            f"; lowest {format_money(lowest, currency)} in the week of {day_month(lowest_monday)}"
-        )
-    return CashChart(
-        width=WIDTH,
-        height=HEIGHT,
-        plot_left=LEFT,
-        plot_right=WIDTH - RIGHT,
-        label_y=str(HEIGHT - BOTTOM + 16),
-        bars=tuple(bars),
-        gridlines=gridlines,
-        description=f"{description}.",
-    )
+    return tuple(cells)
 
 
-def _nice_step(rough: Decimal) -> Decimal:
-    """The smallest 1, 2, 2.5, 5 or 10 times a power of ten at least ``rough``."""
-    power = Decimal(10) ** (rough.adjusted())
-    for factor in _NICE:
-        if factor * power >= rough:
-            return factor * power
-    return _NICE[-1] * power
-
-
-def _multiple(amount: Decimal, step: Decimal, rounding: str) -> Decimal:
-    return (amount / step).quantize(Decimal(1), rounding=rounding) * step
-
-
-def _px(value: Decimal) -> str:
-    return f"{value.quantize(_PIXEL, rounding=ROUND_HALF_UP):f}"
+def _percent(share: Decimal) -> int:
+    return int((share * FULL).quantize(Decimal(1), rounding=ROUND_HALF_UP))

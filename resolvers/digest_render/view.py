@@ -6,34 +6,39 @@ from the snapshot (JSON), not from the live ``Digest``, so a stored digest can b
 exactly as it was when the templates change.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
+from datetime import date, tzinfo
 from typing import Any
 
 from resolvers.digest_render.chart import CashChart, cash_chart
 from resolvers.digest_render.formats import (
     DASH,
+    business_zone,
     day_month,
     format_money,
+    local_time,
     long_date,
     plural,
-    short_date,
-    synced_label,
+    reword_dates,
     to_date,
     to_datetime,
     to_decimal,
-    week_range,
+)
+from resolvers.digest_render.lines import (
+    ActionLine,
+    ItemLine,
+    WeekLine,
+    action_line,
+    bill_line,
+    invoice_line,
+    week_lines,
 )
 from resolvers.rules.enums import DigestStatus, StatusBasis
-from resolvers.rules.money import round_int
 from resolvers.rules.runway import RunwayFigures, headline
 
 SUBJECT_MAX = 255
 """``StoredDigest.subject`` holds at most this many characters."""
-TEXT_BAR_WIDTH = 24
-"""Characters of the plain-text chart's longest bar."""
 NAME_MAX = 80
 """A longer business name is cut (with "…") so the subject keeps its figures."""
 
@@ -61,7 +66,6 @@ _AGING_WORDS = {
     "DAYS_90_PLUS": "Over 90 days",
 }
 _LONG_OVERDUE = frozenset({"DAYS_61_90", "DAYS_90_PLUS"})
-_COLLECTION_WORDS = {"REMIND": "Send a reminder", "ESCALATE": "Escalate", "CALL": "Call them"}
 
 
 @dataclass(frozen=True)
@@ -83,38 +87,6 @@ class Amount:
 
 
 @dataclass(frozen=True)
-class WeekLine:
-    """One row of the outlook's table: the exact figures behind a bar of the chart."""
-
-    label: str
-    collections: str
-    outgoing: str
-    closing: str
-    negative: bool
-    bar: str
-    """The plain-text part's chart: ``#`` per step of closing cash (``-`` below zero)."""
-
-
-@dataclass(frozen=True)
-class ItemLine:
-    """A bill or invoice to act on, with its link into QBO."""
-
-    label: str
-    url: str
-    when: str
-    amount: str
-    advice: str
-    urgent: bool
-
-
-@dataclass(frozen=True)
-class ActionLine:
-    days: str
-    text: str
-    url: str
-
-
-@dataclass(frozen=True)
 class DigestView:
     """The digest as the templates show it; every string is ready to print."""
 
@@ -132,6 +104,7 @@ class DigestView:
     cash_zero: str | None
     bank_accounts: tuple[Amount, ...]
     chart: CashChart
+    """The chart's caption; its bars are in ``weeks``, next to their figures."""
     weeks: tuple[WeekLine, ...]
     bills_summary: str
     bills: tuple[ItemLine, ...]
@@ -177,6 +150,11 @@ def digest_view(snapshot: Mapping[str, Any]) -> DigestView:
         covered_until = f"Covered until {long_date(to_date(covered))}"
     accounts = len(snapshot["bankAccounts"])
     alerts = snapshot["alerts"]
+    chart = cash_chart(
+        [(to_date(w["weekStart"]), to_decimal(w["closing"])) for w in forecast], currency
+    )
+    # Snapshots stored before ``Digest.timezone`` existed have no zone: their times show in UTC.
+    zone = business_zone(snapshot.get("timezone"))
     return DigestView(
         subject=digest_subject(snapshot),
         preheader=(
@@ -185,13 +163,14 @@ def digest_view(snapshot: Mapping[str, Any]) -> DigestView:
             + "."
         ),
         business_name=snapshot["businessName"],
-        week=week_range(week_start, week_end),
+        week=long_date(week_start),
         as_of=long_date(to_date(snapshot["asOf"])),
         status=status,
         headline=headline[:1].upper() + headline[1:],
         palette=PALETTES[status],
         alerts=tuple(
-            AlertLine(a["level"], a["message"], PALETTES[a["level"]]) for a in snapshot["alerts"]
+            AlertLine(a["level"], reword_dates(a["message"], zone), PALETTES[a["level"]])
+            for a in snapshot["alerts"]
         ),
         tiles=(
             Amount("Cash in the bank", cash, f"In {plural(accounts, 'bank account')}"),
@@ -207,15 +186,13 @@ def digest_view(snapshot: Mapping[str, Any]) -> DigestView:
         bank_accounts=tuple(
             Amount(a["name"], money(a["balance"])) for a in snapshot["bankAccounts"]
         ),
-        chart=cash_chart(
-            [(to_date(w["weekStart"]), to_decimal(w["closing"])) for w in forecast], currency
-        ),
-        weeks=_week_lines(forecast, currency),
+        chart=chart,
+        weeks=week_lines(forecast, chart.bars, currency),
         bills_summary=_count_line(
             payables["dueThisWeekCount"], "bill", money(payables["dueThisWeekAmount"]), "due"
         )
         + _overdue_clause(payables["overdueCount"], money(payables["overdueAmount"]), "bill"),
-        bills=tuple(_bill_line(bill, currency) for bill in snapshot["billsDueThisWeek"]),
+        bills=tuple(bill_line(bill, currency, zone) for bill in snapshot["billsDueThisWeek"]),
         invoices_summary=_count_line(
             receivables["overdueCount"], "invoice", money(receivables["overdueAmount"]), "overdue"
         )
@@ -229,8 +206,10 @@ def digest_view(snapshot: Mapping[str, Any]) -> DigestView:
             )
             for a in receivables["aging"]
         ),
-        invoices=tuple(_invoice_line(invoice, currency) for invoice in snapshot["overdueInvoices"]),
-        actions=tuple(_action_line(action) for action in snapshot["topActions"]),
+        invoices=tuple(
+            invoice_line(invoice, currency, zone) for invoice in snapshot["overdueInvoices"]
+        ),
+        actions=tuple(action_line(action, zone) for action in snapshot["topActions"]),
         no_actions=(
             "Not burning cash: runway needs no help this week."
             if snapshot["notBurning"]
@@ -241,7 +220,7 @@ def digest_view(snapshot: Mapping[str, Any]) -> DigestView:
         hygiene_summary=_hygiene_line(snapshot["hygiene"], currency),
         decisions_summary=_decisions_line(snapshot["decisions"], currency),
         freshness_warning=_freshness_warning(snapshot["freshness"]),
-        freshness=_freshness_line(snapshot["freshness"]),
+        freshness=_freshness_line(snapshot["freshness"], zone),
         recipients=tuple(snapshot["recipients"]),
     )
 
@@ -294,68 +273,6 @@ def _cash_zero_line(cash_zero_date: str | None, week_end: date) -> str | None:
     return f"The forecast goes below zero in the week of {long_date(day)}."
 
 
-def _week_lines(forecast: Sequence[Mapping[str, Any]], currency: str) -> tuple[WeekLine, ...]:
-    closings = [to_decimal(week["closing"]) for week in forecast]
-    widest = max((abs(closing) for closing in closings), default=Decimal(0))
-    lines = []
-    for week, closing in zip(forecast, closings, strict=True):
-        length = round_int(abs(closing) / widest * TEXT_BAR_WIDTH) if widest else 0
-        if closing < 0:
-            length = max(length, 1)  # a week below zero always shows, however shallow
-        outgoing = to_decimal(week["bills"]) + to_decimal(week["baselineSpend"])
-        lines.append(
-            WeekLine(
-                label=day_month(to_date(week["weekStart"])),
-                collections=format_money(to_decimal(week["collections"]), currency),
-                outgoing=format_money(outgoing, currency),
-                closing=format_money(closing, currency),
-                negative=closing < 0,
-                bar=("-" if closing < 0 else "#") * length,
-            )
-        )
-    return tuple(lines)
-
-
-def _bill_line(bill: Mapping[str, Any], currency: str) -> ItemLine:
-    decided = bill["decidedAction"]
-    if decided == "PAY_ON":
-        advice = f"Decided: pay on {short_date(to_date(bill['decidedFor']))}"
-    elif decided == "DELAY_TO":
-        advice = f"Decided: delay to {short_date(to_date(bill['decidedFor']))}"
-    elif bill["action"] == "PAY_NOW":
-        advice = "Pay now"
-    elif bill["action"] == "SCHEDULE":
-        advice = f"Pay on {short_date(to_date(bill['recommendedPayDate']))}"
-    else:
-        advice = "Can wait"
-    return ItemLine(
-        label=bill["label"],
-        url=bill["qboUrl"],
-        when=f"Due {short_date(to_date(bill['dueDate']))}",
-        amount=format_money(to_decimal(bill["amount"]), currency),
-        advice=advice,
-        urgent=bill["group"] == "MUST_PAY",
-    )
-
-
-def _invoice_line(invoice: Mapping[str, Any], currency: str) -> ItemLine:
-    return ItemLine(
-        label=invoice["label"],
-        url=invoice["qboUrl"],
-        when=f"{plural(invoice['daysOverdue'], 'day')} overdue",
-        amount=format_money(to_decimal(invoice["amount"]), currency),
-        advice=_COLLECTION_WORDS[invoice["action"]],
-        urgent=invoice["action"] != "REMIND",
-    )
-
-
-def _action_line(action: Mapping[str, Any]) -> ActionLine:
-    days = f"+{plural(action['daysAdded'], 'day')}"
-    # The rules end each description with its "+N days"; the badge shows it, so drop the echo.
-    text = str(action["description"]).removesuffix(f": {days}")
-    return ActionLine(days=days, text=text, url=action["qboUrl"])
-
-
 def _count_line(count: int, noun: str, amount: str, state: str) -> str:
     if count == 0:
         return f"No {noun}s {state}"
@@ -389,10 +306,10 @@ def _freshness_warning(freshness: Mapping[str, Any]) -> str | None:
     return "Data may be out of date." if freshness["stale"] else None
 
 
-def _freshness_line(freshness: Mapping[str, Any]) -> str:
+def _freshness_line(freshness: Mapping[str, Any], zone: tzinfo) -> str:
     if freshness["syncedAt"] is None:
         return "This business has not synced with QuickBooks yet: figures are empty or incomplete."
-    synced = synced_label(to_datetime(freshness["syncedAt"]))
+    synced = local_time(to_datetime(freshness["syncedAt"]), zone)
     if freshness["stale"]:
         return f"QuickBooks last synced {synced}, more than a day before this digest."
     return f"Figures from QuickBooks, last synced {synced}."

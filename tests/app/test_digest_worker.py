@@ -92,7 +92,7 @@ async def test_a_run_stores_each_business_digest_once_and_succeeds(database: Dat
         )
         assert digest.snapshot["weekStart"] == "2026-11-16"
         assert digest.snapshot["status"] == digest.status
-        assert digest.subject and "<svg" in digest.html and digest.text
+        assert digest.subject and "</html>" in digest.html and digest.text
 
 
 async def test_a_batch_of_20_costs_the_statements_of_a_batch_of_5(database: Database) -> None:

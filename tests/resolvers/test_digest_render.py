@@ -9,19 +9,27 @@ then rendered.
 import copy
 import importlib.util
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from resolvers.digest_render import digest_subject, render_digest
-from resolvers.digest_render.chart import NEGATIVE, POSITIVE, cash_chart
-from resolvers.digest_render.formats import compact_money, long_date, week_range
+from resolvers.digest_render.chart import NEGATIVE, POSITIVE, TRACK, cash_chart
+from resolvers.digest_render.formats import business_zone, local_time, long_date, reword_dates
 from resolvers.rules.money import format_money
 from tests.conftest import Database
 from tests.resolvers.digest_company import QBO_APP_URL, load_business, snapshot_of
+from tests.resolvers.email_html import (
+    PHONE,
+    bar_rows,
+    browser,
+    check_phone_layout,
+    measure_in_browser,
+)
 from tests.schema import conftest as schema_fixtures
 from tests.schema.conftest import LoadCompanies
 
@@ -39,16 +47,44 @@ async def snapshot(database: Database, load_companies: LoadCompanies) -> dict[st
 
 async def test_the_html_draws_a_bar_per_week_red_below_zero(snapshot: dict[str, Any]) -> None:
     html = render_digest(snapshot).html
-    (svg,) = re.findall(r"<svg\b.*?</svg>", html, flags=re.DOTALL)
-    bars = re.findall(r'<rect\b[^>]*fill="(#[0-9a-f]{6})"', svg)
     closings = [Decimal(week["closing"]) for week in snapshot["forecast"]]
-    assert len(bars) == len(closings) == 13
-    assert bars == [NEGATIVE if closing < 0 else POSITIVE for closing in closings]
-    assert NEGATIVE in bars and POSITIVE in bars  # the case goes below zero
-    assert "$0</text>" in svg  # the zero line is labelled
-    # Exact money is there for clients that drop SVG: every week's closing, with separators.
+    rows = bar_rows(html)
+    assert len(rows) == len(closings) == 13
+    for (title, cells), week, closing in zip(rows, snapshot["forecast"], closings, strict=True):
+        monday = date.fromisoformat(week["weekStart"])
+        assert title == f"Week of {long_date(monday)}: closing cash {format_money(closing, 'USD')}"
+        assert sum(width for width, _, _ in cells) == 100, title
+        (colour,) = {colour for _, colour, _ in cells if colour != TRACK}
+        assert colour == (NEGATIVE if closing < 0 else POSITIVE), title
+        assert sum(zero for _, _, zero in cells) == 1, "the zero line crosses every row"
+    assert {NEGATIVE, POSITIVE} <= {c for _, cells in rows for _, c, _ in cells}
+    # Longer bars for more cash: the widest row is the week with the most cash.
+    widths = [sum(w for w, c, _ in cells if c != TRACK) for _, cells in rows]
+    assert widths.index(max(widths)) == closings.index(max(closings, key=abs))
+    # Exact money sits next to each bar, with separators.
     for closing in closings:
         assert format_money(closing, "USD") in html
+
+
+async def test_the_html_needs_no_svg_and_reads_at_390_px(snapshot: dict[str, Any]) -> None:
+    html = render_digest(snapshot).html
+    assert "<svg" not in html.lower()
+    check_phone_layout(html)
+    # And the checked-in example, which has every section filled.
+    check_phone_layout((ROOT / "docs" / "example-digest.html").read_text(encoding="utf-8"))
+
+
+@pytest.mark.skipif(browser() is None, reason="no Chromium on this machine")
+async def test_a_browser_shows_it_at_390_px_without_sideways_scrolling(
+    snapshot: dict[str, Any], tmp_path: Path
+) -> None:
+    """The structural checks above, confirmed by a real layout engine when one is installed."""
+    executable = browser()
+    assert executable is not None
+    measured = measure_in_browser(render_digest(snapshot).html, tmp_path, executable)
+    assert measured["viewport"] <= PHONE and measured["texts"] > 100
+    assert measured["content"] <= measured["viewport"], measured
+    assert measured["smallest_font"] >= 12, measured
 
 
 async def test_the_html_escapes_names_from_quickbooks(
@@ -106,16 +142,24 @@ async def test_the_text_part_carries_the_key_figures(snapshot: dict[str, Any]) -
     assert money(snapshot["weeklyNetBurn"]) in text
     for week in snapshot["forecast"]:
         assert money(week["closing"]) in text
+    zone = ZoneInfo(snapshot["timezone"])
+
+    def words(value: str) -> str:  # what the rules say, with the e-mail's dates
+        return " ".join(reword_dates(value, zone).split())
+
+    flat = " ".join(text.split())
     for bill in snapshot["billsDueThisWeek"]:
-        assert bill["label"] in text and money(bill["amount"]) in text and bill["qboUrl"] in text
+        assert words(bill["label"]) in flat
+        assert money(bill["amount"]) in text and bill["qboUrl"] in text
     for invoice in snapshot["overdueInvoices"]:
-        assert invoice["label"] in text and money(invoice["amount"]) in text
+        assert words(invoice["label"]) in flat and money(invoice["amount"]) in text
     for action in snapshot["topActions"]:
         assert f"+{action['daysAdded']} days" in text
     for alert in snapshot["alerts"]:
-        assert " ".join(alert["message"].split()) in " ".join(text.split())
+        assert words(alert["message"]) in flat
     assert f"Hygiene score: {snapshot['hygiene']['score']}/100" in text
-    assert "last synced Fri 20 Nov 2026, 17:00 UTC" in text
+    synced = datetime(2026, 11, 20, 17, 0, tzinfo=UTC).astimezone(zone)
+    assert f"last synced Fri 20 Nov 2026, {synced:%H:%M %Z}" in text
     assert "&amp;" not in text and "<" not in text
 
 
@@ -179,42 +223,71 @@ def test_subjects_fit_the_stored_column_and_stay_on_one_line() -> None:
     assert one_week == "Runway · Bayside Electric · week of 23 Nov: WARNING, 1 week of runway"
 
 
-def test_the_chart_scales_to_nice_steps_around_zero() -> None:
+def test_the_chart_scales_bars_from_a_zero_line() -> None:
     mondays = [date(2026, 11, 16), date(2026, 11, 23), date(2026, 11, 30)]
-    chart = cash_chart(
-        list(zip(mondays, map(Decimal, ["120000", "-30000", "0"]), strict=True)), "USD"
+
+    def cells(*closings: str) -> list[list[tuple[int, str, bool, str | None]]]:
+        chart = cash_chart(list(zip(mondays, map(Decimal, closings), strict=True)), "USD")
+        return [[(c.width, c.colour, c.bar, c.zero_edge) for c in bar.cells] for bar in chart.bars]
+
+    # From -30k to 120k: zero is a fifth of the way across; up grows right, down grows left.
+    up, down, flat = cells("120000", "-30000", "0")
+    assert up == [(20, TRACK, False, None), (80, POSITIVE, True, "left")]
+    assert down == [(20, NEGATIVE, True, None), (80, TRACK, False, "left")]
+    assert flat == [(20, TRACK, False, None), (1, POSITIVE, True, "left"), (79, TRACK, False, None)]
+    # Every week below (or at) zero: the zero line is the right edge.
+    deep, shallow, level = cells("-100", "-50", "0")
+    assert deep == [(100, NEGATIVE, True, "right")]
+    assert shallow == [(50, TRACK, False, None), (50, NEGATIVE, True, "right")]
+    assert level == [(99, TRACK, False, None), (1, POSITIVE, True, "right")]
+    # Every week at zero: a sliver each, on the zero line at the left.
+    assert cells("0", "0", "0")[0] == [(1, POSITIVE, True, "left"), (99, TRACK, False, None)]
+    chart = cash_chart([(mondays[0], Decimal("-5.5")), (mondays[1], Decimal(7))], "USD")
+    assert chart.bars[0].title == "Week of Mon 16 Nov 2026: closing cash -$5.50"
+    assert chart.description == (
+        "Closing cash for each of the next 2 weeks; lowest -$5.50 in the week of Mon 16 Nov 2026."
     )
-    labels = [line.label for line in chart.gridlines]
-    assert labels == ["-$50k", "$0", "$50k", "$100k", "$150k"]
-    (zero,) = [line for line in chart.gridlines if line.zero]
-    up, down, flat = chart.bars
-    assert up.colour == POSITIVE and down.colour == NEGATIVE and flat.colour == POSITIVE
-    assert Decimal(up.y) + Decimal(up.height) == Decimal(zero.y)  # rises from the zero line
-    assert Decimal(down.y) == Decimal(zero.y)  # hangs below it
-    assert flat.height == "1.0"  # a week at exactly zero still shows
-    assert up.title == "Week of 16 Nov: closing cash $120,000.00"
-    empty = cash_chart([(mondays[0], Decimal(0))], "USD")
-    assert [line.label for line in empty.gridlines] == ["$0", "$1"]
 
 
-@pytest.mark.parametrize(
-    ("amount", "currency", "expected"),
-    [
-        ("950", "USD", "$950"),
-        ("2500", "USD", "$2.5k"),
-        ("-125000", "USD", "-$125k"),
-        ("1200000", "GBP", "£1.2M"),
-        ("3000", "CHF", "CHF 3k"),
-    ],
-)
-def test_compact_money(amount: str, currency: str, expected: str) -> None:
-    assert compact_money(Decimal(amount), currency) == expected
+def test_times_are_on_the_business_clock() -> None:
+    moment = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
+    assert local_time(moment, business_zone("America/Los_Angeles")) == "Fri 20 Nov 2026, 09:00 PST"
+    assert local_time(moment, business_zone("Europe/Paris")) == "Fri 20 Nov 2026, 18:00 CET"
+    # Zones whose abbreviation is only an offset, and the next day across the date line.
+    nepal, kiribati = business_zone("Asia/Kathmandu"), business_zone("Pacific/Kiritimati")
+    assert local_time(moment, nepal) == "Fri 20 Nov 2026, 22:45 UTC+05:45"
+    assert local_time(moment, kiribati) == "Sat 21 Nov 2026, 07:00 UTC+14:00"
+    # No zone (a snapshot stored before it had one), or one this machine doesn't know: UTC.
+    for unknown in (None, "", "Mars/Olympus_Mons", "America", "../etc/passwd"):
+        assert local_time(moment, business_zone(unknown)) == "Fri 20 Nov 2026, 17:00 UTC", unknown
 
 
-def test_week_ranges_across_months_and_years() -> None:
-    assert week_range(date(2026, 11, 16), date(2026, 11, 22)) == "16\u201322 Nov 2026"
-    assert week_range(date(2026, 11, 30), date(2026, 12, 6)) == "30 Nov \u2013 6 Dec 2026"
-    assert week_range(date(2026, 12, 28), date(2027, 1, 3)) == "28 Dec 2026 \u2013 3 Jan 2027"
+def test_iso_dates_in_the_rules_words_take_the_emails_format() -> None:
+    paris = business_zone("Europe/Paris")
+    assert reword_dates("Bill dated 2026-11-05 from Acme", paris) == (
+        "Bill dated Thu 5 Nov 2026 from Acme"
+    )
+    assert reword_dates("Data last synced 2026-12-06 09:00 UTC, 30 hours ago", paris) == (
+        "Data last synced Sun 6 Dec 2026, 10:00 CET, 30 hours ago"
+    )
+    # Not a date on its own, or not a date at all: left as it is.
+    for kept in ("Bill INV-2026-11-05", "Bill 2026-11-05b", "due 2026-02-30", "2026-1-5"):
+        assert reword_dates(kept, paris) == kept
+
+
+async def test_the_email_writes_every_date_one_way(snapshot: dict[str, Any]) -> None:
+    """Each day-and-month in either part has the weekday and year ("Mon 16 Nov 2026"), and no
+    ISO date is left, in the HTML's text or the plain text. The subject (the HTML's <title>)
+    keeps its short "week of 16 Nov": its rule is the subject's own (view.digest_subject)."""
+    rendered = render_digest(snapshot)
+    body = re.sub(r"<title>.*?</title>", "", rendered.html)
+    shown = " ".join(re.sub(r"<[^>]+>", " ", body).split() + rendered.text.split())
+    months = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+    days = re.findall(rf"(?:\b\w+ )?\b\d{{1,2}} (?:{months})\b(?: \d{{4}})?", shown)
+    assert len(days) > 40  # the week, as-of, every chart row, due dates, the sync time, ...
+    one_way = re.compile(rf"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{{1,2}} (?:{months}) \d{{4}}")
+    assert [day for day in days if not one_way.fullmatch(day)] == []
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", shown)
 
 
 async def test_the_checked_in_example_is_up_to_date(tmp_path: Path) -> None:
