@@ -13,7 +13,8 @@ from app.cli_support import console, load_settings, run_with_sessions
 from app.settings import Settings
 from resolvers.clock import utc_now
 from sync.engine import SyncOutcome, sync_businesses
-from sync.oauth import authorize_url, sign_state
+from sync.oauth import authorize_url
+from sync.oauth_state import sign_state
 from sync.writer import SyncProgress
 
 qbo_cli = typer.Typer(help="The QuickBooks Online connection.", no_args_is_help=True)

@@ -51,8 +51,10 @@ async def build_demo_database(
     ``settings`` supplies the secret key the tokens are encrypted with (default: the environment's).
     """
     await upgrade_database_async(database_url)
+    # Varied: each business gets its own size and flaws, drawn from the seed, so a fleet shows
+    # the spread an advisor sees (and the same seed gives the same fleet again).
     companies = generate_companies(
-        count=businesses, seed=seed, as_of=as_of, size=CompanySize.realistic()
+        count=businesses, seed=seed, as_of=as_of, size=CompanySize.realistic(), varied=True
     )
     fake = FakeQbo(companies)
     settings = settings or Settings(database_url=database_url)

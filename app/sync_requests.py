@@ -1,4 +1,9 @@
-"""What `requestSync` runs: the sync engine with this process's settings and HTTP client."""
+"""What `requestSync` runs: the sync engine with this process's settings and HTTP client.
+
+A demo business (``runway demo``) is refused with UNAVAILABLE naming why: its companies were
+served by a fake QBO inside the process that built the demo, so nothing can sync it later, and
+trying used to record a DNS error on it as if its QuickBooks connection were broken.
+"""
 
 import logging
 from collections.abc import Callable
@@ -7,9 +12,10 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.settings import Settings
-from domains.core.models import SyncRun
+from domains.core.models import Business, SyncRun
+from resolvers.errors import Unavailable
 from schema.context import SyncRequester
-from sync.engine import sync_business
+from sync.engine import DEMO_STATUS, demo_refusal, sync_business
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +38,10 @@ def sync_requester(
         logger.info(
             "sync of business %s requested by %s (full=%s)", business_id, requested_by, full
         )
+        async with sessions() as session:
+            business = await session.get(Business, business_id)
+        if business is not None and business.connection_status == DEMO_STATUS:
+            raise Unavailable(demo_refusal(business.name))
         outcome = await sync_business(
             business_id,
             sessions=sessions,

@@ -11,6 +11,7 @@ from domains.assessments.models import (
     AssessmentClaim,
 )
 from domains.banking.models import Account, Purchase
+from domains.connections.models import UsedOAuthState
 from domains.core.models import Business, SyncRun, Term
 from domains.decisions.models import BillDecision
 from domains.digests.models import (
@@ -49,5 +50,6 @@ __all__ = [
     "StoredDigest",
     "SyncRun",
     "Term",
+    "UsedOAuthState",
     "Vendor",
 ]

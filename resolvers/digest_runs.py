@@ -71,10 +71,20 @@ async def run_businesses(
     requested: Sequence[int] | None,
 ) -> tuple[int, ...]:
     """The businesses a run covers: those named (each must be the caller's), or every active one
-    the caller may see."""
+    the caller may see.
+
+    Never none: a run of no businesses has nothing to do, and no items to say whose it is (a
+    run is shown only to tokens that see all its businesses, which all tokens do of none).
+    """
     async with sessions() as session:
         if requested is None:
-            return tuple(await queries.list_active_business_ids(session, allowed_ids=allowed_ids))
+            active = await queries.list_active_business_ids(session, allowed_ids=allowed_ids)
+            if not active:
+                raise InvalidDigestRequest(
+                    "There is no active business to generate digests for"
+                    + (" among this token's businesses." if allowed_ids is not None else ".")
+                )
+            return tuple(active)
         wanted = sorted(set(requested))
         if not wanted:
             raise InvalidDigestRequest(
@@ -96,7 +106,9 @@ async def run_businesses(
 async def create_run(
     sessions: async_sessionmaker[AsyncSession], request: DigestRequest, *, now: datetime
 ) -> DigestRun:
-    """Record a queued run with one pending item per business."""
+    """Record a queued run with one pending item per business (at least one)."""
+    if not request.business_ids:
+        raise InvalidDigestRequest("A digest run needs at least one business.")
     async with sessions.begin() as session:
         return await queries.create_run(
             session,
@@ -115,7 +127,11 @@ async def get_run(
     run_id: int,
     allowed_ids: Collection[int] | None,
 ) -> DigestRun | None:
-    """The run, if every business in it is the caller's (``None`` otherwise, as if unknown)."""
+    """The run, if every business in it is the caller's (``None`` otherwise, as if unknown).
+
+    A run with no business at all (none can be created any more) is shown only to tokens that
+    see every business: it names another token and its activity, and covers no one's books.
+    """
     async with sessions() as session:
         run = await queries.get_run(session, run_id=run_id)
         if run is None or not await queries.run_is_visible(

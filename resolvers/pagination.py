@@ -21,7 +21,9 @@ MAX_PAGE_SIZE = 500
 DEFAULT_PAGE_SIZE = 50
 MAX_CURSOR_LENGTH = 1024
 """Characters of a cursor: ours are well under it (a sort key and a kind, in base64)."""
-MAX_KEY_INT = 2**63
+MAX_KEY_INT = 2**31
+"""Integers in our keys are row ids and date ordinals, all PostgreSQL ``INTEGER`` (int4): a larger
+one is no key of ours, and binding it there fails the statement (an uncoded error, not a 400)."""
 MAX_KEY_TEXT = 256
 
 
@@ -47,7 +49,7 @@ def decode_cursor(kind: str, cursor: str) -> SortKey:
     A cursor comes back from clients, so it is checked before anything reads it: its length
     (an opaque cursor of ours is short), then that it is a flat list of the connection's kind
     and parts that are strings or integers of bounded size (``True`` is not an integer here, and
-    a 23-digit number is not a key of ours).
+    neither a 23-digit number nor one past int4 is a key of ours).
     """
     if len(cursor) > MAX_CURSOR_LENGTH:
         raise InvalidPageRequest("'after' is not a cursor of this connection (too long)")

@@ -5,6 +5,7 @@ from typing import Any
 import strawberry
 from strawberry.relay import from_base64, to_base64
 
+from resolvers.pagination import MAX_KEY_INT as MAX_PK
 from resolvers.pagination import Page
 
 
@@ -22,7 +23,10 @@ def parse_global_id(value: str, expected: str | None = None) -> tuple[str, int] 
         type_name, pk = from_base64(value)
     except ValueError:  # bad base64, bad UTF-8 or no "Type:" prefix
         return None
-    if (expected is not None and type_name != expected) or not pk.isdigit() or len(pk) > 18:
+    # Primary keys are PostgreSQL INTEGER (int4): a larger pk names no row, and binding it fails.
+    if (expected is not None and type_name != expected) or not pk.isdigit() or len(pk) > 10:
+        return None
+    if int(pk) >= MAX_PK:
         return None
     return type_name, int(pk)
 

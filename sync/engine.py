@@ -4,7 +4,9 @@ A business is synced in full (every entity paged through the Query endpoint) whe
 been synced, when its CDC cursor is older than QBO's 30-day window, when a full sync was left
 unfinished (it resumes), or when asked; otherwise incrementally through CDC. Each business runs
 under an in-process lock (two webhooks for one realm run one after the other, not interleaved),
-and many businesses run concurrently up to ``SyncOptions.max_concurrent_businesses``. A business
+and at most ``SyncOptions.max_concurrent_businesses`` businesses sync at once in the whole process
+(``SyncSlots``: every caller, the CLI, each webhook and each ``requestSync``, shares one bound, so
+concurrent webhooks for many realms queue instead of each starting its own batch). A business
 that fails records its error on ``Business.last_sync_error`` and on its ``SyncRun`` and never stops
 the others; the outcome of each comes back as a ``SyncOutcome``.
 """
@@ -30,12 +32,16 @@ from sync.locks import named_lock
 from sync.oauth import QboAuth, RealmTokens
 from sync.paging import full_sync
 from sync.settings import QboSettings, SecretKey
+from sync.slots import sync_slots
 from sync.throttle import Throttle, shared_throttle
 from sync.writer import MirrorWriter, ProgressCallback
 
 logger = logging.getLogger(__name__)
 
 SyncKind = Literal["full", "incremental"]
+DEMO_STATUS = "demo"
+"""``Business.connection_status`` of a generated demo company: its tokens belong to a fake QBO
+that only ran while ``runway demo`` loaded it, so there is nothing to sync it from."""
 Trigger = Literal["manual", "webhook", "schedule", "graphql"]
 
 
@@ -118,7 +124,8 @@ async def sync_businesses(
     throttle: Throttle | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> list[SyncOutcome]:
-    """Sync ``business_ids`` (None: every connected business) concurrently, within a bound.
+    """Sync ``business_ids`` (None: every connected business) concurrently, within the process's
+    bound (``sync_slots``).
 
     One outcome per business, in order; a failing business is one failed outcome. ``secret_key``
     decrypts the stored tokens (and encrypts the rotated ones).
@@ -126,26 +133,24 @@ async def sync_businesses(
     options = options or SyncOptions.from_settings(settings)
     if business_ids is None:
         business_ids = await connected_business_ids(sessions)
-    bound = asyncio.Semaphore(options.max_concurrent_businesses)
 
     async def one(business_id: int) -> SyncOutcome:
-        async with bound:
-            try:
-                return await sync_business(
-                    business_id,
-                    sessions=sessions,
-                    http=http,
-                    settings=settings,
-                    secret_key=secret_key,
-                    full=full,
-                    trigger=trigger,
-                    options=options,
-                    throttle=throttle,
-                    on_progress=on_progress,
-                )
-            except Exception as error:  # not even recorded (database down): still not fatal
-                logger.exception("business %s: sync could not be recorded", business_id)
-                return SyncOutcome.unrecorded(business_id, _describe(error))
+        try:
+            return await sync_business(
+                business_id,
+                sessions=sessions,
+                http=http,
+                settings=settings,
+                secret_key=secret_key,
+                full=full,
+                trigger=trigger,
+                options=options,
+                throttle=throttle,
+                on_progress=on_progress,
+            )
+        except Exception as error:  # not even recorded (database down): still not fatal
+            logger.exception("business %s: sync could not be recorded", business_id)
+            return SyncOutcome.unrecorded(business_id, _describe(error))
 
     return list(await asyncio.gather(*(one(business_id) for business_id in business_ids)))
 
@@ -191,11 +196,18 @@ async def sync_business(
         requests_per_minute=settings.requests_per_minute,
         max_concurrent=settings.max_concurrent_per_realm,
     )
-    async with named_lock("sync", str(business_id)):
+    # The business's lock before a slot: a sync queued behind another of the same business
+    # waits without holding a slot that another business could use.
+    async with (
+        named_lock("sync", str(business_id)),
+        sync_slots(options.max_concurrent_businesses).slot(business_id),
+    ):
         async with sessions() as session:
             business = await session.get(Business, business_id)
         if business is None:
             return SyncOutcome.unrecorded(business_id, f"business {business_id} does not exist")
+        if business.connection_status == DEMO_STATUS:
+            return SyncOutcome.unrecorded(business_id, demo_refusal(business.name))
         run = _BusinessRun(
             business, sessions, http, settings, secret_key, options, throttle, on_progress, now
         )
@@ -346,6 +358,15 @@ class _BusinessRun:
                 last_synced_at=finished, last_sync_error=None, last_sync_error_at=None
             )
         return outcome
+
+
+def demo_refusal(name: str) -> str:
+    """Why a demo business is not synced, and what to do instead, in the operator's words."""
+    return (
+        f"{name} is a demo business generated by 'runway demo': it has no QuickBooks Online "
+        "company to sync from. Run 'runway demo' again to regenerate it, or connect a real "
+        "company with 'runway qbo connect'."
+    )
 
 
 def _describe(error: Exception) -> str:

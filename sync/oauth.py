@@ -16,9 +16,7 @@ their absence or the OAuth error code is), and ``TokenSet`` keeps them out of it
 
 import base64
 import hashlib
-import hmac
 import logging
-import secrets
 from collections.abc import AsyncGenerator, Callable, Generator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -43,8 +41,6 @@ logger = logging.getLogger(__name__)
 SCOPE = "com.intuit.quickbooks.accounting"
 REFRESH_MARGIN = timedelta(seconds=60)
 """Refresh a little before expiry, so a token doesn't die between the check and the request."""
-STATE_MAX_AGE = timedelta(minutes=15)
-"""How long a signed ``state`` stays valid: the time a user may take on Intuit's consent screen."""
 
 Now = Callable[[], datetime]
 
@@ -163,33 +159,7 @@ def store_tokens(business: Business, tokens: TokenSet, cipher: TokenCipher) -> N
     business.access_token_expires_at = tokens.access_expires_at
 
 
-# -- signed state and the authorize URL ---------------------------------------------------------
-
-
-def _state_mac(secret_key: str, payload: str) -> str:
-    key = hashlib.sha256(b"runway oauth state\0" + secret_key.encode()).digest()
-    digest = hmac.new(key, payload.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
-
-
-def sign_state(secret_key: str, *, now: datetime | None = None) -> str:
-    """A ``state`` for the authorize URL: a nonce and issue time, HMAC-signed."""
-    issued = int((now or _utc_now()).timestamp())
-    payload = f"{secrets.token_urlsafe(16)}.{issued}"
-    return f"{payload}.{_state_mac(secret_key, payload)}"
-
-
-def verify_state(secret_key: str, state: str, *, now: datetime | None = None) -> bool:
-    """Whether ``state`` was signed with ``secret_key`` and is younger than ``STATE_MAX_AGE``."""
-    payload, _, mac = state.rpartition(".")
-    if not payload or not hmac.compare_digest(mac, _state_mac(secret_key, payload)):
-        return False
-    try:
-        issued = datetime.fromtimestamp(int(payload.rpartition(".")[2]), UTC)
-    except ValueError:
-        return False
-    age = (now or _utc_now()) - issued
-    return timedelta(0) <= age <= STATE_MAX_AGE
+# -- the authorize URL ----------------------------------------------------------------------------
 
 
 def authorize_url(settings: QboSettings, *, state: str) -> str:

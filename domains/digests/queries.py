@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Select,
+    case,
     func,
     insert,
     select,
@@ -149,14 +150,19 @@ async def get_run(session: AsyncSession, *, run_id: int) -> DigestRun | None:
 async def run_is_visible(
     session: AsyncSession, *, run_id: int, allowed_ids: Collection[int] | None
 ) -> bool:
-    """A run is the caller's when every business in it is: counts would leak the others."""
+    """A run is the caller's when every business in it is: counts would leak the others.
+
+    A run of no business belongs to no scoped caller (only to those who see every business):
+    "all of its none" would show any scoped admin another token's name and activity.
+    """
     if allowed_ids is None:
         return True
-    statement = select(func.count()).where(
-        col(DigestRunItem.run_id) == run_id,
-        col(DigestRunItem.business_id).not_in(list(allowed_ids)),
+    outside = col(DigestRunItem.business_id).not_in(list(allowed_ids))
+    statement = select(func.count(), func.count(case((outside, 1)))).where(
+        col(DigestRunItem.run_id) == run_id
     )
-    return int((await session.execute(statement)).scalar_one()) == 0
+    items, foreign = (await session.execute(statement)).one()
+    return int(items) > 0 and int(foreign) == 0
 
 
 async def list_unfinished_run_ids(session: AsyncSession) -> list[int]:

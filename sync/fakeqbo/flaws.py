@@ -10,9 +10,16 @@ get fewer, in the order of ``FLAW_RATES``; ``CompanySize.small()`` and larger ne
 Every flawed bill and invoice is open except the ZERO_AMOUNT ones (a zero total has nothing to
 owe), so a rule scoped to open documents and one scoped to all documents both see them, and each
 trips only the rule it was made for.
+
+The rates above are the default, every company alike (tests count against them). ``draw_rates``
+gives a company rates of its own instead (from none of a code to about twice the default), which
+the demo asks for so its businesses differ; the counting rule then applies to those rates, except
+that a rate of 0 plants none.
 """
 
 import copy
+import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -53,11 +60,21 @@ INVOICE_CODES = (
 )
 
 
-def flaw_count(code: str, population: int) -> int:
+def draw_rates(rng: random.Random) -> dict[str, float]:
+    """Flaw rates of one company: per code, none (one chance in five) or 0.25x to 2.5x the
+    default, rounded to a tenth of a percent."""
+    rates = {}
+    for code, rate in FLAW_RATES.items():
+        factor = 0.0 if rng.random() < 0.2 else rng.uniform(0.25, 2.5)
+        rates[code] = round(rate * factor, 3)
+    return rates
+
+
+def flaw_count(code: str, population: int, rates: Mapping[str, float] = FLAW_RATES) -> int:
     """Objects of one entity to flag with ``code`` before any small-company cap."""
-    if population <= 0:
+    if population <= 0 or rates[code] <= 0:
         return 0
-    exact = Decimal(str(FLAW_RATES[code])) * population
+    exact = Decimal(str(rates[code])) * population
     if code in PAIRED_CODES:
         return 2 * max(1, int((exact / 2).to_integral_value(ROUND_HALF_UP)))
     return max(1, int(exact.to_integral_value(ROUND_HALF_UP)))
@@ -82,21 +99,30 @@ def _rounded(rate: str, population: int) -> int:
     return int((Decimal(rate) * population).to_integral_value(ROUND_HALF_UP))
 
 
-def _allot(codes: tuple[str, ...], population: int, budget: int) -> dict[str, int]:
+def _allot(
+    codes: tuple[str, ...], population: int, budget: int, rates: Mapping[str, float]
+) -> dict[str, int]:
     allotted = {}
     for code in codes:
-        wanted = min(flaw_count(code, population), budget)
+        wanted = min(flaw_count(code, population, rates), budget)
         allotted[code] = wanted - wanted % 2 if code in PAIRED_CODES else wanted
         budget -= allotted[code]
     return allotted
 
 
-def plan_layout(*, vendors: int, customers: int, bills: int, invoices: int) -> Layout:
+def plan_layout(
+    *,
+    vendors: int,
+    customers: int,
+    bills: int,
+    invoices: int,
+    rates: Mapping[str, float] = FLAW_RATES,
+) -> Layout:
     """Counts for every party kind and flaw, shrunk only where a tiny company lacks room."""
     critical = min(6, vendors // 4)
     inactive = max(1, _rounded("0.06", vendors))
-    vendor_pairs = flaw_count("DUPLICATE_NAME", vendors) // 2
-    missing_terms = min(flaw_count("MISSING_TERMS", vendors), bills)
+    vendor_pairs = flaw_count("DUPLICATE_NAME", vendors, rates) // 2
+    missing_terms = min(flaw_count("MISSING_TERMS", vendors, rates), bills)
     # Regular vendors must hold the duplicated originals, the term-less ones and one clean one.
     while vendors - critical - inactive - vendor_pairs < vendor_pairs + missing_terms + 1:
         if missing_terms:
@@ -108,8 +134,8 @@ def plan_layout(*, vendors: int, customers: int, bills: int, invoices: int) -> L
         else:
             critical -= 1
     inactive_customers = max(1, _rounded("0.05", customers))
-    customer_pairs = flaw_count("DUPLICATE_NAME", customers) // 2
-    no_email = min(flaw_count("NO_CONTACT_EMAIL", customers), invoices)
+    customer_pairs = flaw_count("DUPLICATE_NAME", customers, rates) // 2
+    no_email = min(flaw_count("NO_CONTACT_EMAIL", customers, rates), invoices)
     # Customers with an email must hold the duplicated originals and at least one more.
     while customers - inactive_customers - customer_pairs - no_email < max(1, customer_pairs):
         if no_email:
@@ -126,8 +152,8 @@ def plan_layout(*, vendors: int, customers: int, bills: int, invoices: int) -> L
         inactive_customers=inactive_customers,
         duplicate_customer_pairs=customer_pairs,
         no_email_customers=no_email,
-        bill_flaws=_allot(BILL_CODES, bills, bills - missing_terms),
-        invoice_flaws=_allot(INVOICE_CODES, invoices, invoices - no_email),
+        bill_flaws=_allot(BILL_CODES, bills, bills - missing_terms, rates),
+        invoice_flaws=_allot(INVOICE_CODES, invoices, invoices - no_email, rates),
     )
 
 

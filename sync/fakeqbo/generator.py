@@ -5,6 +5,11 @@ One seed and index always give the same company, byte for byte: every draw comes
 the ``as_of`` passed in, never from the clock. Each company carries the hygiene flaws of
 DESIGN.md §5 at the rates of ``FLAW_RATES``, and ``GeneratedCompany.flaws`` names every object
 made to trip one, so hygiene tests can compare against it exactly.
+
+By default every company of a size has the same counts and flaws (tests and benchmarks count on
+them). ``varied=True`` draws each company's size (half to about twice the given one) and its flaw
+rates (``draw_rates``) from its seed and index, on a random stream of their own, so a fleet of
+demo businesses differs from one business to the next and stays reproducible.
 """
 
 import random
@@ -13,7 +18,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from sync.fakeqbo.book import Book
-from sync.fakeqbo.flaws import FLAW_RATES, inject_bill_flaws, inject_invoice_flaws, plan_layout
+from sync.fakeqbo.flaws import (
+    FLAW_RATES,
+    draw_rates,
+    inject_bill_flaws,
+    inject_invoice_flaws,
+    plan_layout,
+)
 from sync.fakeqbo.names import NamePicker, company_name, email, slug
 from sync.fakeqbo.parties import add_customers, add_vendors
 from sync.fakeqbo.render import render_books
@@ -72,6 +83,22 @@ class CompanySize:
     @classmethod
     def realistic(cls) -> "CompanySize":
         return cls()
+
+    def varied(self, rng: random.Random) -> "CompanySize":
+        """A company about this size: each count drawn from half to about twice it (a company
+        never drops below ``small()``), bank accounts from 1 to 4."""
+
+        def drawn(count: int, floor: int) -> int:
+            return max(floor, round(count * rng.uniform(0.5, 2.0)))
+
+        return CompanySize(
+            vendors=drawn(self.vendors, 8),
+            customers=drawn(self.customers, 8),
+            bills=drawn(self.bills, 20),
+            invoices=drawn(self.invoices, 15),
+            bank_accounts=rng.randint(1, 4),
+            history_weeks=self.history_weeks,
+        )
 
 
 @dataclass
@@ -226,17 +253,35 @@ def _runway_tenths(rng: random.Random) -> int:
 
 
 def generate_company(
-    *, seed: int, index: int, as_of: date, size: CompanySize | None = None
+    *,
+    seed: int,
+    index: int,
+    as_of: date,
+    size: CompanySize | None = None,
+    varied: bool = False,
 ) -> GeneratedCompany:
-    """The ``index``-th company of ``seed``, as QBO would show it on ``as_of``."""
+    """The ``index``-th company of ``seed``, as QBO would show it on ``as_of``.
+
+    ``varied`` draws the company's own size around ``size`` and its own flaw rates (see the
+    module docstring); without it, every company of a size has the same counts and flaws.
+    """
     size = size or CompanySize()
+    rates = FLAW_RATES
+    if varied:
+        # A stream of its own: the rest of the company is drawn as it would be anyway.
+        variety = random.Random(f"runway-fakeqbo-variety:{seed}:{index}")
+        size, rates = size.varied(variety), draw_rates(variety)
     rng = random.Random(f"runway-fakeqbo:{seed}:{index}")
     history = size.history_weeks * 7
     name = company_name(seed, index)
     location = rng.choice(_LOCATIONS)
     scale = rng.randint(30, 300)  # percent: how big this business is
     layout = plan_layout(
-        vendors=size.vendors, customers=size.customers, bills=size.bills, invoices=size.invoices
+        vendors=size.vendors,
+        customers=size.customers,
+        bills=size.bills,
+        invoices=size.invoices,
+        rates=rates,
     )
     book = Book(rng=rng, as_of=as_of, accounts=chart_of_accounts(size.bank_accounts))
     picker = NamePicker(rng)
@@ -272,9 +317,15 @@ def generate_company(
 
 
 def generate_companies(
-    *, count: int, seed: int, as_of: date, size: CompanySize | None = None
+    *,
+    count: int,
+    seed: int,
+    as_of: date,
+    size: CompanySize | None = None,
+    varied: bool = False,
 ) -> list[GeneratedCompany]:
     """Companies 0..count-1 of ``seed``; each equals ``generate_company`` for its index."""
     return [
-        generate_company(seed=seed, index=index, as_of=as_of, size=size) for index in range(count)
+        generate_company(seed=seed, index=index, as_of=as_of, size=size, varied=varied)
+        for index in range(count)
     ]

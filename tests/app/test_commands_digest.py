@@ -20,6 +20,7 @@ from domains.digests.models import DigestRun, StoredDigest
 from tests.app.cli import run_runway
 from tests.app.digest_runs import insert_unpayable_bill
 from tests.conftest import Database
+from tests.factories import make_business
 
 
 async def runway(*args: str, database_url: str) -> tuple[int, str]:
@@ -77,21 +78,22 @@ async def test_a_failed_run_exits_1_and_names_each_failure(demo: Database) -> No
 async def test_requests_it_cannot_honour_exit_2_before_creating_a_run(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'runway.db'}"
     await upgrade_database_async(url)
-    for args, says in [
-        ([], "--all"),
-        (["--all", "--business", "1"], "--all"),
-        (["--all", "--week-of", "next friday"], "--week-of"),
-        (["--all", "--week-of", "2999-01-04"], "has not started yet"),
-        (["--business", "999999"], "No business with id 999999"),
-        (["--all", "--deliver"], "RUNWAY_SMTP_URL"),
-    ]:
-        code, output = await runway("digest", "generate", *args, database_url=url)
-        assert (code, says in output) == (2, True), output
     engine = create_engine(url)
+    database = Database("sqlite", url, engine, create_session_factory(engine))
     try:
-        assert (
-            await count(Database("sqlite", url, engine, create_session_factory(engine)), DigestRun)
-            == 0
-        )
+        code, output = await runway("digest", "generate", "--all", database_url=url)
+        assert (code, "There is no active business" in output) == (2, True), output
+        await make_business(database.sessions, name="Alder Dental")
+        for args, says in [
+            ([], "--all"),
+            (["--all", "--business", "1"], "--all"),
+            (["--all", "--week-of", "next friday"], "--week-of"),
+            (["--all", "--week-of", "2999-01-04"], "has not started yet"),
+            (["--business", "999999"], "No business with id 999999"),
+            (["--all", "--deliver"], "RUNWAY_SMTP_URL"),
+        ]:
+            code, output = await runway("digest", "generate", *args, database_url=url)
+            assert (code, says in output) == (2, True), output
+        assert await count(database, DigestRun) == 0
     finally:
         await engine.dispose()

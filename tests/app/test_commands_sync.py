@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from sync.oauth import verify_state
+from sync.oauth_state import verify_state
 from tests.app.cli import run_runway
 from tests.conftest import Database
 from tests.sync.harness import SECRET_KEY, Bench, qbo_bench

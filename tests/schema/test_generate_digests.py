@@ -15,15 +15,17 @@ from typing import Any
 import httpx
 import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from starlette.applications import Starlette
 
 from app.asgi import create_app
 from app.digest_jobs import DigestJobs
 from app.settings import Settings
+from domains.core.models import Business
 from domains.digests import claims, queries
 from domains.digests.models import DigestEmail, DigestRun, StoredDigest
 from resolvers.digest_runs import DigestRequest, create_run
+from resolvers.errors import InvalidDigestRequest
 from schema.relay import global_id, parse_global_id
 from sync.fakeqbo.generator import CompanySize, generate_companies
 from tests.app.digest_runs import LEASE, insert_unpayable_bill
@@ -366,6 +368,41 @@ async def test_runs_are_for_admins_and_only_those_who_see_all_their_businesses(
     assert ok(await server.api.query(node, admin_token, id=run_id))["node"]["total"] == 2
     assert ok(await server.api.query(node, limited, id=run_id))["node"] is None
     assert ok(await server.api.query(node, operator, id=run_id))["node"] is None
+
+
+async def test_a_run_of_no_business_is_refused_and_an_empty_one_is_shown_to_no_scoped_admin(
+    server: Server, admin_token: str, database: Database, load_companies: LoadCompanies
+) -> None:
+    mine, _ = await load(load_companies, 2)
+    async with database.sessions.begin() as session:
+        await session.execute(update(Business).where(Business.id == mine).values(active=False))
+    limited = await make_token(database.sessions, role="admin", business_ids=[mine])
+
+    body = await server.api.query(GENERATE, limited, input={})
+    assert error_code(body) == "BAD_USER_INPUT"
+    assert "no active business" in body["errors"][0]["message"]
+    assert await count_rows(database, DigestRun) == 0
+    with pytest.raises(InvalidDigestRequest, match="at least one business"):
+        await create_run(database.sessions, DigestRequest((), date(2026, 11, 16), "ops"), now=NOW)
+    assert await count_rows(database, DigestRun) == 0
+
+    # An empty run recorded before runs had to cover a business: another token's name and
+    # activity, shown only to a token that sees every business.
+    async with database.sessions.begin() as session:
+        empty = await queries.create_run(
+            session,
+            week_start=date(2026, 11, 16),
+            requested_by="Ops scheduler",
+            business_ids=[],
+            deliver=False,
+            force=False,
+            now=NOW,
+        )
+    run_id = global_id("DigestRun", empty.id)
+    assert ok(await server.api.query(RUN, limited, id=run_id))["digestRun"] is None
+    node = "query Node($id: ID!) { node(id: $id) { id ... on DigestRun { requestedBy } } }"
+    assert ok(await server.api.query(node, limited, id=run_id))["node"] is None
+    assert ok(await server.api.query(RUN, admin_token, id=run_id))["digestRun"]["total"] == 0
 
 
 async def test_business_digests_list_newest_week_first_in_pages(

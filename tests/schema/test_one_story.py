@@ -365,10 +365,8 @@ async def test_the_demo_fleet_tells_one_story(demo: Demo) -> None:
     assert len(stories) == 20
     for story in stories:
         check_story(story)
-    # The fleet exercises every status and every headline but an overdrawn one.
+    # The fleet exercises every status, and runway- and forecast-based headlines. Its companies
+    # are drawn per business (sizes and flaws vary), so whether one of the 20 is cash-positive is
+    # the seed's luck: seed 7 has none; the NOT_BURNING story is checked on seeds 11 and 53 above.
     assert {story.console["status"] for story in stories} == set(RANK)
-    assert {story.console["statusBasis"] for story in stories} == {
-        "RUNWAY",
-        "FORECAST",
-        "NOT_BURNING",
-    }
+    assert {"RUNWAY", "FORECAST"} <= {story.console["statusBasis"] for story in stories}

@@ -5,10 +5,11 @@ from decimal import Decimal
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.asgi import create_app
 from domains.ap.models import Bill
+from domains.core.models import Business, SyncRun
 from schema.relay import global_id
 from tests.conftest import Database
 from tests.factories import make_token
@@ -93,3 +94,28 @@ async def test_a_viewer_or_another_tenant_cannot_request_a_sync(
     theirs = mine + 1000  # never existed; another tenant's id answers the same (see isolation)
     missing = await _request(runway, operator, theirs)
     assert missing["errors"][0]["extensions"]["code"] == "NOT_FOUND"  # type: ignore[index]
+
+
+async def test_a_demo_business_is_refused_as_unavailable_and_nothing_is_recorded(
+    bench: Bench, runway: httpx.AsyncClient
+) -> None:
+    """``runway demo`` marks its businesses ``demo`` once its in-process fake QBO is gone."""
+    realm_id = bench.realms[0]
+    business_id = await bench.connect(realm_id)
+    async with bench.database.sessions.begin() as session:
+        await session.execute(
+            update(Business).where(Business.id == business_id).values(connection_status="demo")  # type: ignore[arg-type]
+        )
+    requests_before = bench.fake.stats[realm_id].total_requests
+    operator = await make_token(bench.database.sessions, role="operator")
+
+    body = await _request(runway, operator, business_id)
+
+    (error,) = body["errors"]  # type: ignore[misc]
+    assert error["extensions"]["code"] == "UNAVAILABLE"
+    assert "is a demo business" in error["message"] and "runway qbo connect" in error["message"]
+    assert bench.fake.stats[realm_id].total_requests == requests_before
+    async with bench.database.sessions() as session:
+        assert (await session.scalars(select(SyncRun))).all() == []
+        business = await session.get(Business, business_id)
+    assert business is not None and business.last_sync_error is None

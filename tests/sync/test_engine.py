@@ -374,3 +374,25 @@ async def test_full_sync_over_a_real_socket_survives_drops_and_timeouts(database
         assert bench.fake.stats[realm_id].faults_served == 5
         await bench.assert_mirrors(realm_id)
         release.set()
+
+
+async def test_a_demo_business_is_not_synced_and_keeps_no_error(bench: Bench) -> None:
+    """Its tokens belong to the fake QBO of the process that built the demo: nothing to reach."""
+    demo, connected = bench.realms
+    async with bench.database.sessions.begin() as session:
+        business = await session.get(Business, bench.business_ids[demo])
+        assert business is not None
+        business.connection_status = "demo"
+    requests_before = bench.fake.stats[demo].total_requests
+
+    outcomes = await bench.sync_all()
+
+    refused, synced = outcomes
+    assert (refused.ok, refused.run_id) == (False, None)
+    assert refused.error is not None and "is a demo business" in refused.error
+    assert synced.ok
+    assert bench.fake.stats[demo].total_requests == requests_before
+    async with bench.database.sessions() as session:
+        runs = (await session.scalars(select(SyncRun))).all()
+    assert [run.business_id for run in runs] == [bench.business_ids[connected]]
+    assert (await bench.business(demo)).last_sync_error is None

@@ -506,3 +506,39 @@ def test_flaw_variants_are_all_exercised() -> None:
         vendors[i]["DisplayName"] for e, i in generated.flaws["DUPLICATE_NAME"] if e == "Vendor"
     ]
     assert len(set(names)) == len(names) == 2
+
+
+# --- varied companies (the demo's) -------------------------------------------------------------
+
+
+def varied(seed: int, index: int, size: str = "realistic") -> GeneratedCompany:
+    return generate_company(seed=seed, index=index, as_of=AS_OF, size=SIZES[size], varied=True)
+
+
+def flaw_total(generated: GeneratedCompany) -> int:
+    return sum(len(objs) for objs in generated.flaws.values())
+
+
+def test_varied_companies_differ_in_size_and_flaws_and_stay_reproducible() -> None:
+    fleet = [varied(7, index) for index in range(8)]
+    assert dumped(varied(7, 3)) == dumped(fleet[3])
+    assert len({len(c.entities["Bill"]) for c in fleet}) == 8
+    assert len({flaw_total(c) for c in fleet}) >= 6
+    assert len({len(c.flaws["STALE_OPEN"]) for c in fleet}) >= 3
+    # Some companies are spared a flaw altogether; the fleet as a whole still shows every code.
+    assert any(not objs for c in fleet for objs in c.flaws.values())
+    assert all(any(c.flaws[code] for c in fleet) for code in FLAW_RATES)
+    # Not varied, the same seed and index give the company every test counts on.
+    assert dumped(company(seed=7, index=3)) != dumped(fleet[3])
+    assert dumped(generate_company(seed=7, index=3, as_of=AS_OF)) == dumped(company(7, 3))
+
+
+@pytest.mark.parametrize("size_name", list(SIZES))
+@pytest.mark.parametrize("index", range(6))
+def test_independent_hygiene_reading_finds_exactly_the_flaws_of_varied_companies(
+    size_name: str, index: int
+) -> None:
+    generated = varied(seed=21, index=index, size=size_name)
+    assert hygiene(generated, broad=True) == recorded(generated)
+    expected = {flaw for flaw in recorded(generated) if flaw[0] != "ZERO_AMOUNT"}
+    assert hygiene(generated, broad=False) == expected

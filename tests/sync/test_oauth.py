@@ -19,8 +19,6 @@ from sync.oauth import (
     TokenCipher,
     TokenSet,
     authorize_url,
-    sign_state,
-    verify_state,
 )
 from sync.settings import QboSettings
 from sync.throttle import Throttle
@@ -77,18 +75,6 @@ def test_tokens_are_encrypted_with_a_key_derived_from_the_secret() -> None:
 def test_token_sets_never_show_their_tokens() -> None:
     tokens = TokenSet("eyJ.secret-access", "AB11secret-refresh", datetime.now(UTC))
     assert "secret" not in repr(tokens) and "secret" not in str(tokens)
-
-
-def test_state_is_signed_and_expires() -> None:
-    issued = datetime(2026, 11, 20, 12, tzinfo=UTC)
-    state = sign_state(SECRET_KEY, now=issued)
-    assert verify_state(SECRET_KEY, state, now=issued + timedelta(minutes=5))
-    assert not verify_state(SECRET_KEY, state, now=issued + timedelta(minutes=16))
-    assert not verify_state("another-secret", state, now=issued)
-    nonce, stamp, mac = state.split(".")
-    assert not verify_state(SECRET_KEY, f"{nonce}.{int(stamp) + 1}.{mac}", now=issued)
-    assert not verify_state(SECRET_KEY, "garbage", now=issued)
-    assert sign_state(SECRET_KEY, now=issued) != state  # a fresh nonce each time
 
 
 def test_the_authorize_url_asks_for_accounting_with_a_signed_state() -> None:

@@ -110,6 +110,21 @@ async def test_a_run_is_visible_only_to_callers_who_see_all_its_businesses(
     assert answers == [True, True, False, False]
 
 
+async def test_a_run_of_no_business_is_visible_only_to_callers_who_see_every_business(
+    database: Database,
+) -> None:
+    (first,) = await businesses(database, 1)
+    empty = await new_run(database, [])
+
+    async with database.sessions() as session:
+        answers = [
+            await queries.run_is_visible(session, run_id=empty.id or 0, allowed_ids=allowed)
+            for allowed in (None, [first], [])
+        ]
+
+    assert answers == [True, False, False]
+
+
 async def test_unfinished_runs_are_resumed_oldest_first_and_started_once(
     database: Database,
 ) -> None:

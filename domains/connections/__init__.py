@@ -1,0 +1,1 @@
+"""Connecting QBO companies: the OAuth ``state`` values already spent."""
