@@ -242,8 +242,11 @@ def _field(path: list[str]) -> FieldInfo | None:
             return None
         info = model.model_fields[name]
         annotation = info.annotation
-        nested = isinstance(annotation, type) and issubclass(annotation, BaseModel)
-        model = annotation if nested else None
+        model = (
+            annotation
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel)
+            else None
+        )
     return info
 
 
