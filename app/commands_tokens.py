@@ -55,7 +55,8 @@ def create(
         )
     except ValueError as error:  # a business that does not exist
         raise fail(f"{str(error).capitalize()}; `runway business list` shows them.") from None
-    console.print(f"Created a {role} token '{name}'. It is shown only now:", highlight=False)
+    article = "a" if role is Role.VIEWER else "an"
+    console.print(f"Created {article} {role} token '{name}', shown only now:", highlight=False)
     print(token)  # noqa: T201  (alone on the last line, for scripts)
 
 

@@ -165,9 +165,7 @@ async def unlink_business(session: AsyncSession, *, business_id: int) -> list[st
     names = await session.scalars(
         select(col(ApiToken.name))
         .join(ApiTokenBusiness, col(ApiTokenBusiness.token_id) == col(ApiToken.id))
-        .where(
-            col(ApiTokenBusiness.business_id) == business_id, col(ApiToken.revoked_at).is_(None)
-        )
+        .where(col(ApiTokenBusiness.business_id) == business_id, col(ApiToken.revoked_at).is_(None))
         .order_by(col(ApiToken.id))
     )
     unlinked = list(names.all())

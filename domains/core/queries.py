@@ -153,9 +153,7 @@ def _rows_of(table: Table, business_id: int) -> ColumnElement[bool] | None:
         return table.c.business_id == business_id
     through = [
         foreign_key.parent.in_(
-            select(foreign_key.column).where(
-                foreign_key.column.table.c.business_id == business_id
-            )
+            select(foreign_key.column).where(foreign_key.column.table.c.business_id == business_id)
         )
         for foreign_key in table.foreign_keys
         if "business_id" in foreign_key.column.table.c
