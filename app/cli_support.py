@@ -132,8 +132,8 @@ BusinessIds = Annotated[
 
 
 def when(moment: datetime | None) -> str:
-    """A stored (UTC) time as tables show it."""
-    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "never"
+    """A stored time as tables show it (in UTC, which their headers say)."""
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "never"
 
 
 def run_with_sessions(

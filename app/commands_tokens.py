@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.table import Table
 
 from app.cli_support import (
@@ -75,7 +76,17 @@ def list_tokens(
     if not tokens:
         console.print("No tokens: create one with `runway token create`.")
         return
-    table = Table("id", "name", "role", "businesses", "created", "last used", "revoked")
+    table = Table(
+        "id",
+        "name",
+        "role",
+        "businesses",
+        "created (UTC)",
+        "last used (UTC)",
+        "revoked (UTC)",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
     for token in tokens:
         reach = (
             "all"

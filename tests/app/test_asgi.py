@@ -11,6 +11,7 @@ from starlette.applications import Starlette
 from app.asgi import create_app
 from app.migrations import code_heads, upgrade_database_async
 from app.settings import Settings
+from schema.relay import global_id
 from tests.conftest import Database
 from tests.factories import make_business, make_token
 
@@ -254,3 +255,24 @@ async def test_a_request_finding_no_free_connection_is_a_503_to_retry(database: 
     assert busy.json()["errors"][0]["extensions"]["code"] == "UNAVAILABLE"
     assert "Traceback" not in busy.text
     assert (free.status_code, free.json()) == (200, {"data": {"viewer": {"name": "test"}}})
+
+
+async def test_a_bare_database_id_is_bad_input_naming_the_global_id(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    """``business(id: "2")`` used to be a silent null; the CLI shows both forms of id."""
+    business = await make_business(database.sessions)
+    number = str(business.id)
+    wanted = global_id("Business", business.id)
+
+    body = await _graphql(client, "query($id: ID!) { business(id: $id) { name } }", id=number)
+    tray = await _graphql(
+        client, "query($id: ID!) { hygieneTray(businessId: $id) { totalCount } }", id=number
+    )
+    found = await _graphql(client, "query($id: ID!) { business(id: $id) { name } }", id=wanted)
+
+    for answer in (body, tray):
+        error = answer["errors"][0]  # type: ignore[index]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT"
+        assert f"is {wanted!r}" in error["message"]
+    assert found == {"data": {"business": {"name": business.name}}}

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from importlib.metadata import version
 from pathlib import Path
 
 import httpx
@@ -13,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.db import create_engine, create_session_factory
+from domains.access import queries as access_queries
 from domains.ap.models import Bill
 from domains.core.models import Business
 
@@ -56,12 +58,35 @@ async def test_demo_builds_its_database_at_the_configured_url(database_url: str)
     assert await _count(database_url, Business) == 2
     bills = await _count(database_url, Bill)
     assert bills > 0
+    # One line per long step, and the global ids the API takes beside the CLI's.
+    for step in ["Migrating the database", "Syncing 2 companies", "Assessing 2 businesses"]:
+        assert sum(step in line for line in result.stdout.splitlines()) == 1, result.stdout
+    assert "QnVzaW5lc3M6MQ==" in result.stdout and "QnVzaW5lc3M6Mg==" in result.stdout
 
-    # Running it again refreshes the same businesses instead of adding more.
+    # Running it again refreshes the same businesses instead of adding more, and leaves one
+    # live admin token: the new one (the first is revoked).
     again = _run("demo", "--businesses", "2", "--no-serve", database_url=database_url)
     assert again.returncode == 0, again.stderr
     assert await _count(database_url, Business) == 2
     assert await _count(database_url, Bill) == bills
+    first, second = result.stdout.splitlines()[-1], again.stdout.splitlines()[-1]
+    assert await _live_callers(database_url, first, second) == [None, "demo"]
+
+
+async def _live_callers(database_url: str, *tokens: str) -> list[str | None]:
+    """The name behind each token, or None for a revoked (or unknown) one."""
+    engine = create_engine(database_url)
+    try:
+        async with create_session_factory(engine).begin() as session:
+            callers = [await access_queries.get_caller(session, token=t) for t in tokens]
+    finally:
+        await engine.dispose()
+    return [caller.name if caller else None for caller in callers]
+
+
+def test_version_is_printed() -> None:
+    result = _run("--version", database_url="sqlite+aiosqlite:///unused.db")
+    assert (result.returncode, result.stdout) == (0, f"runway {version('runway')}\n")
 
 
 def _free_port() -> int:
