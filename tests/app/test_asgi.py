@@ -276,3 +276,25 @@ async def test_a_bare_database_id_is_bad_input_naming_the_global_id(
         assert error["extensions"]["code"] == "BAD_USER_INPUT"
         assert f"is {wanted!r}" in error["message"]
     assert found == {"data": {"business": {"name": business.name}}}
+
+
+async def test_an_inactive_business_is_still_listed_and_its_views_still_answer(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    """Deactivating stops the background work on a business, not what its tokens can read."""
+    business = await make_business(database.sessions, name="Dormant Dental", active=False)
+    query = (
+        "query($id: ID!) { businesses { totalCount } "
+        "hygieneTray(businessId: $id) { totalCount } "
+        "decisionConsole(businessId: $id) { bills { totalCount } } }"
+    )
+
+    body = await _graphql(client, query, id=global_id("Business", business.id))
+
+    assert body == {
+        "data": {
+            "businesses": {"totalCount": 1},
+            "hygieneTray": {"totalCount": 0},
+            "decisionConsole": {"bills": {"totalCount": 0}},
+        }
+    }
