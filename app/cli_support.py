@@ -17,6 +17,7 @@ from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.database_problems import DatabaseProblem, check_database, explain, unopenable_file
@@ -41,7 +42,7 @@ def load_settings() -> Settings:
     try:
         settings = Settings()
     except ValueError as error:
-        error_console.print(f"[red]{describe_settings_error(error)}[/red]")
+        error_console.print(f"[red]{escape(describe_settings_error(error))}[/red]")
         raise typer.Exit(code=2) from error
     configure_logging(settings.log_level)
     return settings
@@ -49,14 +50,14 @@ def load_settings() -> Settings:
 
 def fail(message: str, *, code: int = 2) -> typer.Exit:
     """Print ``message`` (in red, on stderr) and return the exit to raise."""
-    error_console.print(f"[red]{message}[/red]")
+    error_console.print(f"[red]{escape(message)}[/red]")
     return typer.Exit(code=code)
 
 
 def report_problem(problem: DatabaseProblem) -> typer.Exit:
     """The problem's cause and fix, one line each; the exit to raise."""
-    error_console.print(f"[red]{problem.cause}[/red]")
-    error_console.print(problem.fix)
+    error_console.print(f"[red]{escape(problem.cause)}[/red]")
+    error_console.print(escape(problem.fix))
     return typer.Exit(code=DATABASE_UNUSABLE)
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -58,10 +59,10 @@ def list_businesses() -> None:
         table.add_row(
             str(row.id),
             global_id("Business", row.id),
-            f"{row.name}\n[dim]{row.realm_id}[/dim]",
-            status,
+            f"{escape(row.name)}\n[dim]{escape(row.realm_id)}[/dim]",
+            escape(status),
             row.last_synced_at.strftime("%Y-%m-%d %H:%M") if row.last_synced_at else "never",
-            row.last_sync_error or "",
+            escape(row.last_sync_error or ""),
         )
     console.print(table)
 
@@ -89,7 +90,7 @@ def deactivate(
     row, unlinked = run_in_transaction(settings.database_url, work)
     if row is None:
         raise fail(f"No business with id {business}.")
-    console.print(f"Deactivated business {business} ({row.name}).", highlight=False)
+    console.print(f"Deactivated business {business} ({escape(row.name)}).", highlight=False)
     _report_unlinked(unlinked)
 
 
@@ -105,7 +106,7 @@ def activate(business: BusinessArgument) -> None:
     )
     if row is None:
         raise fail(f"No business with id {business}.")
-    console.print(f"Activated business {business} ({row.name}).", highlight=False)
+    console.print(f"Activated business {business} ({escape(row.name)}).", highlight=False)
 
 
 @business_cli.command("remove")
@@ -138,7 +139,8 @@ def remove(
         raise fail(f"No business with id {business}.")
     rows = sum(removed.values())
     console.print(
-        f"Removed business {business} ({row.name}) and {rows} rows of its data.", highlight=False
+        f"Removed business {business} ({escape(row.name)}) and {rows} rows of its data.",
+        highlight=False,
     )
     _report_unlinked(unlinked)
 
@@ -146,7 +148,7 @@ def remove(
 def _report_unlinked(names: list[str]) -> None:
     if names:
         console.print(
-            f"Taken out of {len(names)} token(s): {', '.join(names)}. A token left with no "
+            f"Taken out of {len(names)} token(s): {escape(', '.join(names))}. A token left with no "
             "business sees nothing; revoke it with `runway token revoke --name NAME`.",
             highlight=False,
         )

@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 import typer
 import uvicorn
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -122,7 +123,7 @@ def demo(
         table.add_row(
             str(company.business_id),
             global_id("Business", company.business_id),
-            company.name,
+            escape(company.name),
             str(company.objects),
             str(company.problems),
         )

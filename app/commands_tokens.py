@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from app.cli_support import (
@@ -57,7 +58,8 @@ def create(
     except ValueError as error:  # a business that does not exist
         raise fail(f"{str(error).capitalize()}; `runway business list` shows them.") from None
     article = "a" if role is Role.VIEWER else "an"
-    console.print(f"Created {article} {role} token '{name}', shown only now:", highlight=False)
+    shown = f"Created {article} {role} token '{escape(name)}', shown only now:"
+    console.print(shown, highlight=False)
     print(token)  # noqa: T201  (alone on the last line, for scripts)
 
 
@@ -95,7 +97,7 @@ def list_tokens(
         )
         table.add_row(
             str(token.id),
-            token.name,
+            escape(token.name),
             token.role,
             reach,
             when(token.created_at),

@@ -52,6 +52,34 @@ def test_invalid_database_url_names_the_variable(tmp_path: Path) -> None:
     assert "Traceback" not in result.stdout + result.stderr
 
 
+def test_serve_with_an_invalid_schedule_stops_before_starting(tmp_path: Path) -> None:
+    """Once, the schedule passed validation and the server died at start-up with a traceback."""
+    env = {
+        **os.environ,
+        "RUNWAY_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'runway.db'}",
+        "RUNWAY_DIGEST_SCHEDULE": "61 7 * * 5",
+        "RUNWAY_LOG_LEVEL": "verbose",
+    }
+    result = subprocess.run(  # noqa: S603  (our own CLI, fixed arguments)
+        [*RUNWAY, "serve", "--port", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "Invalid settings:",
+        "  RUNWAY_DIGEST_SCHEDULE: '61 7 * * 5' is not a valid cron expression (five fields: "
+        "minute hour day-of-month month weekday, in UTC (weekdays 0-6, MON-SUN)); "
+        "e.g. RUNWAY_DIGEST_SCHEDULE='0 7 * * FRI'",
+        "  RUNWAY_LOG_LEVEL: 'verbose' is not a log level: one of DEBUG, INFO, WARNING, ERROR, "
+        "CRITICAL; e.g. RUNWAY_LOG_LEVEL=WARNING",
+    ]
+
+
 async def test_demo_builds_its_database_at_the_configured_url(database_url: str) -> None:
     result = _run("demo", "--businesses", "2", "--no-serve", database_url=database_url)
     assert result.returncode == 0, result.stderr
