@@ -4,7 +4,9 @@ secrets, and mistakes named in the command's own option names."""
 import os
 from pathlib import Path
 
+from app.commands_tokens import Role
 from app.migrations import upgrade_database_async
+from domains.access import queries as access_queries
 from tests.app.cli import run_runway
 
 
@@ -53,3 +55,7 @@ async def test_mistakes_are_named_with_the_command_s_own_options(tmp_path: Path)
     ]:
         code, output = await runway("token", *args, database_url=url)
         assert (code, says in output, "all_businesses" in output) == (2, True, False), output
+
+
+def test_the_role_choices_are_the_roles_tokens_have() -> None:
+    assert tuple(role.value for role in Role) == access_queries.ROLES
