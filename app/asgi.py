@@ -9,8 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import httpx
-from sqlalchemy import text
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
@@ -24,6 +23,7 @@ from starlette.websockets import WebSocket
 from app.assessment_jobs import AssessmentJob
 from app.assessment_runner import AssessmentRunner
 from app.auth import authenticate
+from app.database_problems import check_database, explain
 from app.db import create_engine, create_session_factory
 from app.digest_jobs import DigestJobs, digest_jobs_for
 from app.graphql_http import GraphQLOverHTTP
@@ -91,32 +91,44 @@ class RunwayGraphQL(GraphQLOverHTTP[Context, None]):
 
 
 async def healthz(request: Request) -> Response:
-    """Liveness and readiness in one: the process answers and the database does too."""
+    """Liveness and readiness in one: the process answers, the database does too, and its schema
+    is at this code's migration head (a never-migrated or older schema is not ready: every
+    request would fail, and the fix is ``runway db upgrade``, not a retry)."""
     resources: Resources = request.app.state.resources
-    try:
-        async with resources.engine.connect() as connection:
-            await connection.execute(text("select 1"))
-    except (SQLAlchemyError, OSError):
-        logger.exception("health check: database unreachable")
-        return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
-    return JSONResponse({"status": "ok", "database": "ok"})
+    problem = await check_database(resources.engine)
+    if problem is None:
+        return JSONResponse({"status": "ok", "database": "ok"})
+    logger.warning("health check: %s %s", problem.cause, problem.fix)
+    body: dict[str, object] = {"status": "error", "database": problem.kind.value}
+    if problem.state is not None:
+        body["revision"] = sorted(problem.state.current)
+        body["expected"] = sorted(problem.state.heads)
+    body["message"] = problem.client_message
+    return JSONResponse(body, status_code=503)
 
 
 async def database_unavailable(request: Request, error: Exception) -> Response:
-    """No pooled connection came free within the pool timeout (or the database refused one)
-    outside any resolver, e.g. while authenticating: a 503 to retry, not a 500 with a trace."""
+    """The database failed outside any resolver (while authenticating, typically): a coded 503
+    with the reason (``extensions.reason``: unreachable, busy, schema_missing, …) instead of a
+    bare 500. Transient reasons carry ``Retry-After``; the others need an operator. An error
+    that is not the database's availability is a bug and stays a 500."""
+    resources: Resources = request.app.state.resources
+    problem = await explain(error, resources.engine)
+    if problem is None:
+        raise error
     logger.warning(
-        "%s %s refused: database unavailable (%s)", request.method, request.url.path, error
+        "%s %s refused: %s %s", request.method, request.url.path, problem.cause, problem.fix
     )
     body = {
         "errors": [
             {
-                "message": "The database is busy or unreachable; retry shortly.",
-                "extensions": {"code": "UNAVAILABLE"},
+                "message": problem.client_message,
+                "extensions": {"code": "UNAVAILABLE", "reason": problem.kind.value},
             }
         ]
     }
-    return JSONResponse(body, status_code=503, headers={"Retry-After": "1"})
+    headers = {"Retry-After": "1"} if problem.transient else {}
+    return JSONResponse(body, status_code=503, headers=headers)
 
 
 def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> Starlette:
@@ -185,7 +197,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
         lifespan=lifespan,
         exception_handlers={
             SQLAlchemyTimeoutError: database_unavailable,
-            OperationalError: database_unavailable,
+            DBAPIError: database_unavailable,
+            OSError: database_unavailable,  # asyncpg's refused or unknown host, unwrapped
         },
     )
 

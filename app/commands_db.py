@@ -4,7 +4,8 @@ from typing import Annotated
 
 import typer
 
-from app.cli_support import console, load_settings
+from app.cli_support import console, database_errors_explained, load_settings
+from app.database_problems import describe_database
 
 db_cli = typer.Typer(help="Database schema.", no_args_is_help=True)
 
@@ -15,14 +16,13 @@ def db_upgrade(
 ) -> None:
     """Create or migrate the database at RUNWAY_DATABASE_URL."""
     settings = load_settings()
-    from app.migrations import upgrade_database  # only this command needs Alembic
+    from app.migrations import code_heads, upgrade_database  # only this command needs Alembic
 
-    upgrade_database(settings.database_url, revision)
-    console.print(f"Database at {_safe_url(settings.database_url)} is at revision {revision}.")
-
-
-def _safe_url(url: str) -> str:
-    """The database URL without its password, for messages."""
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
+    with database_errors_explained(settings.database_url):
+        upgrade_database(settings.database_url, revision)
+    reached = ", ".join(sorted(code_heads())) if revision == "head" else revision
+    console.print(
+        f"The database {describe_database(settings.database_url)} is at revision {reached}.",
+        highlight=False,
+        soft_wrap=True,
+    )

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.cli_support import console, load_settings, run_with_sessions
+from app.cli_support import BusinessIds, console, fail, load_settings, run_with_sessions
 from app.settings import Settings
 from domains.digests import queries
 from domains.digests.models import DigestRun
@@ -30,11 +30,10 @@ FAILURES_SHOWN = 500
 
 @digest_cli.command("generate")
 def generate(
-    business: Annotated[
-        list[int] | None,
-        typer.Option("--business", help="Business id (repeat for several).", min=1),
-    ] = None,
-    all_businesses: Annotated[bool, typer.Option("--all", help="Every active business.")] = False,
+    business: BusinessIds = None,
+    all_businesses: Annotated[
+        bool, typer.Option("--all", "--all-businesses", help="Every active business.")
+    ] = False,
     week_of: Annotated[
         str | None,
         typer.Option(
@@ -51,13 +50,11 @@ def generate(
 ) -> None:
     """Generate the week's digests, as the generateDigests mutation does (for cron)."""
     if bool(business) == all_businesses:
-        console.print("[red]Give --business ID (repeatable) or --all.[/red]")
-        raise typer.Exit(code=2)
+        raise fail("Give --business ID (repeatable) or --all, not both.")
     try:
         week = date.fromisoformat(week_of) if week_of else None
     except ValueError:
-        console.print(f"[red]--week-of must be a date like 2026-11-16, got {week_of!r}.[/red]")
-        raise typer.Exit(code=2) from None
+        raise fail(f"--week-of must be a date like 2026-11-16, got {week_of!r}.") from None
     settings = load_settings()
     try:
         run = run_with_sessions(
@@ -65,12 +62,10 @@ def generate(
             lambda sessions: _generate(settings, sessions, business or None, week, deliver, force),
         )
     except (InvalidDigestRequest, DeliveryUnavailable) as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(code=2) from error
+        raise fail(str(error)) from None
     except UnknownBusinesses as error:
         missing = ", ".join(str(business_id) for business_id in error.missing)
-        console.print(f"[red]No business with id {missing}.[/red]")
-        raise typer.Exit(code=2) from error
+        raise fail(f"No business with id {missing}; `runway business list` shows them.") from None
     if run.status == queries.RUN_FAILED:
         raise typer.Exit(code=1)
 
@@ -117,13 +112,21 @@ async def _generate(
 
 
 async def _report(sessions: async_sessionmaker[AsyncSession], run: DigestRun) -> None:
-    """The run's outcome, and a table of the businesses that failed and why."""
+    """The run's outcome (saying how many digests were reused rather than computed), and a
+    table of the businesses that failed and why."""
     assert run.id is not None
     colour = {"SUCCEEDED": "green", "PARTIAL": "yellow"}.get(run.status, "red")
+    reused = await _count_reused(sessions, run.id)
     console.print(
         f"Digest run {run.id}, week of {run.week_start}: [{colour}]{run.status}[/{colour}] "
         f"({run.done} done, {run.failed} failed of {run.total})"
     )
+    if reused:
+        console.print(
+            f"Reused the digests already stored for the week of {reused} business"
+            f"{'' if reused == 1 else 'es'} (--force recomputes them).",
+            highlight=False,
+        )
     if not run.failed:
         return
     page = await run_items_page(
@@ -137,3 +140,16 @@ async def _report(sessions: async_sessionmaker[AsyncSession], run: DigestRun) ->
     console.print(table)
     if page.has_next_page:
         console.print(f"…and {page.total_count - len(page.items)} more (see digestRun).")
+
+
+async def _count_reused(sessions: async_sessionmaker[AsyncSession], run_id: int) -> int:
+    """Done items whose digest was already stored, read a page (of 500) at a time."""
+    reused, after = 0, None
+    while True:
+        page = await run_items_page(
+            sessions, run_id=run_id, status=queries.ITEM_DONE, first=FAILURES_SHOWN, after=after
+        )
+        reused += sum(1 for done in page.items if done.item.reused)
+        if not page.has_next_page:
+            return reused
+        after = page.cursors[-1]

@@ -9,7 +9,7 @@ from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.assessment_jobs import assess_stale_now
-from app.cli_support import console, load_settings, run_with_sessions
+from app.cli_support import BusinessIds, console, fail, load_settings, run_with_sessions
 from app.settings import Settings
 from resolvers.clock import utc_now
 from sync.engine import SyncOutcome, sync_businesses
@@ -21,12 +21,10 @@ qbo_cli = typer.Typer(help="The QuickBooks Online connection.", no_args_is_help=
 
 
 def sync_command(
-    business: Annotated[
-        list[int] | None,
-        typer.Option("--business", help="Business id to sync (repeat for several).", min=1),
-    ] = None,
+    business: BusinessIds = None,
     all_businesses: Annotated[
-        bool, typer.Option("--all", help="Sync every connected business.")
+        bool,
+        typer.Option("--all", "--all-businesses", help="Sync every connected business."),
     ] = False,
     full: Annotated[
         bool, typer.Option("--full", help="Re-read everything instead of the changes.")
@@ -34,8 +32,7 @@ def sync_command(
 ) -> None:
     """Bring businesses' mirrors up to date from QBO (incremental unless --full or needed)."""
     if bool(business) == all_businesses:
-        console.print("[red]Give --business ID (repeatable) or --all.[/red]")
-        raise typer.Exit(code=2)
+        raise fail("Give --business ID (repeatable) or --all, not both.")
     settings = load_settings()
     outcomes = run_with_sessions(
         settings.database_url,
@@ -98,8 +95,7 @@ def connect() -> None:
     """Print the URL that connects a QuickBooks company to Runway (valid for 15 minutes)."""
     settings = load_settings()
     if not settings.qbo.client_id:
-        console.print("[red]Set RUNWAY_QBO__CLIENT_ID (and its secret) to your Intuit app's.[/red]")
-        raise typer.Exit(code=2)
+        raise fail("Set RUNWAY_QBO__CLIENT_ID (and its secret) to your Intuit app's.")
     state = sign_state(settings.secret_key.get_secret_value())
     console.print("Open this URL, choose the company and approve; QBO then redirects to")
     console.print(f"{settings.qbo.redirect_uri}, which stores the connection:")

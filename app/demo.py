@@ -6,6 +6,7 @@ sync by the sync engine. Only afterwards are they marked ``demo``, so ``runway s
 them alone (their tokens belong to a fake that no longer runs).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,8 +25,17 @@ from sync.engine import SyncOptions, sync_businesses
 from sync.fakeqbo.generator import CompanySize, generate_companies
 from sync.fakeqbo.server import FakeQbo, create_fake_qbo_app
 from sync.settings import QboSettings
+from sync.writer import SyncProgress
 
 FAKE_QBO_URL = "http://fakeqbo.demo"
+
+StepCallback = Callable[[str, str], None]
+"""Called with (step, status) as each long step of the build starts and moves on: a progress
+display shows one line per step instead of a log line per request."""
+
+
+def _ignore(_step: str, _status: str) -> None:
+    """The default ``on_step``: nothing to show."""
 
 
 @dataclass(frozen=True)
@@ -45,11 +55,13 @@ async def build_demo_database(
     seed: int,
     as_of: date,
     settings: Settings | None = None,
+    on_step: StepCallback = _ignore,
 ) -> list[LoadedCompany]:
     """Migrate ``database_url`` and sync generated companies into it; re-running refreshes them.
 
     ``settings`` supplies the secret key the tokens are encrypted with (default: the environment's).
     """
+    on_step("migrate", "Migrating the database")
     await upgrade_database_async(database_url)
     # Varied: each business gets its own size and flaws, drawn from the seed, so a fleet shows
     # the spread an advisor sees (and the same seed gives the same fleet again).
@@ -72,7 +84,8 @@ async def build_demo_database(
     try:
         async with httpx.AsyncClient(transport=transport, base_url=FAKE_QBO_URL) as http:
             connected = []
-            for company in companies:
+            for number, company in enumerate(companies, start=1):
+                on_step("connect", f"Connecting company {number} of {len(companies)}")
                 code = fake.authorization_code(company.realm_id)
                 business = await connect_realm(
                     sessions=sessions,
@@ -84,6 +97,13 @@ async def build_demo_database(
                 )
                 assert business.id is not None
                 connected.append(business)
+            read: dict[tuple[int, str], int] = {}
+
+            def show(progress: SyncProgress) -> None:
+                read[progress.business_id, progress.entity] = progress.fetched
+                on_step("sync", f"Syncing {len(companies)} companies: {sum(read.values())} read")
+
+            on_step("sync", f"Syncing {len(companies)} companies")
             outcomes = await sync_businesses(
                 [business.id for business in connected if business.id is not None],
                 sessions=sessions,
@@ -92,11 +112,13 @@ async def build_demo_database(
                 secret_key=secret_key,
                 full=True,
                 options=SyncOptions(max_concurrent_businesses=4),
+                on_progress=show,
             )
         failed = [outcome for outcome in outcomes if not outcome.ok]
         if failed:
             raise RuntimeError(f"demo sync failed: {failed[0].error}")
         # Assessed now, so the first request reads stored views instead of computing them.
+        on_step("assess", f"Assessing {len(companies)} businesses")
         await assess_stale_now(sessions, thresholds=settings.thresholds, clock=utc_now)
         async with sessions.begin() as session:
             ids = [business.id for business in connected]

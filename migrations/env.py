@@ -37,7 +37,17 @@ async def _run_online() -> None:
     engine = create_engine(_database_url())
     try:
         async with engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                # Batch migrations rebuild a table (copy, drop, rename), and with foreign keys
+                # on, dropping it deletes the rows referencing it (ON DELETE CASCADE). Off while
+                # migrating, as Alembic advises, and checked before committing instead.
+                await connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             await connection.run_sync(_run)
+            if sqlite:
+                broken = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                if broken:
+                    raise RuntimeError(f"migration left dangling foreign keys: {broken[:5]}")
             await connection.commit()
     finally:
         await engine.dispose()

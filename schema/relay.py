@@ -5,6 +5,7 @@ from typing import Any
 import strawberry
 from strawberry.relay import from_base64, to_base64
 
+from resolvers.errors import InvalidRequest
 from resolvers.pagination import MAX_KEY_INT as MAX_PK
 from resolvers.pagination import Page
 
@@ -17,8 +18,18 @@ def global_id(type_name: str, pk: int | None) -> strawberry.ID:
 def parse_global_id(value: str, expected: str | None = None) -> tuple[str, int] | None:
     """(type, pk) inside a global id; ``None`` if malformed or not of the ``expected`` type.
 
-    Malformed ids answer like unknown ones: the client learns nothing about what exists.
+    Malformed ids answer like unknown ones: the client learns nothing about what exists. A bare
+    number is the one exception: it is a database id (the CLI shows both forms), so it is refused
+    as BAD_USER_INPUT naming the global id to send instead, rather than answered as null; the API
+    keeps one form per object, so client caches never hold one object under two ids.
     """
+    if value.isascii() and value.isdigit():
+        example = to_base64(expected or "Business", value)
+        raise InvalidRequest(
+            f"{value!r} is a database id; the API takes global ids: {expected or 'Business'} "
+            f"{value} is {example!r} (every `id` field returns them; `runway business list` "
+            "shows both)."
+        )
     try:
         type_name, pk = from_base64(value)
     except ValueError:  # bad base64, bad UTF-8 or no "Type:" prefix

@@ -6,7 +6,9 @@ embeds ``QboSettings`` as its ``qbo`` group, so ``RUNWAY_QBO__CLIENT_ID`` and th
 from the environment there.
 """
 
-from pydantic import BaseModel, Field, SecretStr
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
 
 SecretKey = SecretStr | str
 """The application's secret key (``RUNWAY_SECRET_KEY``), still wrapped or already revealed."""
@@ -33,3 +35,13 @@ class QboSettings(BaseModel):
     backoff_max_seconds: float = Field(default=30.0, gt=0)
     app_url: str = "https://app.qbo.intuit.com"
     """Where ``qboUrl`` links point (the sandbox is https://app.sandbox.qbo.intuit.com)."""
+
+    @field_validator("redirect_uri", "api_base_url", "auth_url", "token_url", "app_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        """An absolute http(s) URL: a typo here would otherwise surface as the first sync's
+        connection error, far from the setting that caused it."""
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"{value!r} is not an http:// or https:// URL with a host")
+        return value

@@ -6,7 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -114,3 +114,62 @@ async def get_caller(
             update(ApiToken).where(col(ApiToken.id) == row.id).values(last_used_at=now)
         )
     return Caller(token_id=row.id, name=row.name, role=row.role, business_ids=business_ids)
+
+
+@dataclass(frozen=True)
+class TokenSummary:
+    """A token as an operator lists it: everything but its secret (which is never stored)."""
+
+    id: int
+    name: str
+    role: str
+    business_ids: tuple[int, ...] | None
+    """The businesses it may see, ``None`` for every business."""
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+async def list_tokens(session: AsyncSession, *, include_revoked: bool) -> list[TokenSummary]:
+    """Tokens by id with the businesses each may see (two statements, whatever their number)."""
+    statement = select(ApiToken).order_by(col(ApiToken.id))
+    if not include_revoked:
+        statement = statement.where(col(ApiToken.revoked_at).is_(None))
+    rows = (await session.scalars(statement)).all()
+    links: dict[int, list[int]] = {}
+    linked = await session.execute(
+        select(col(ApiTokenBusiness.token_id), col(ApiTokenBusiness.business_id))
+        .where(col(ApiTokenBusiness.token_id).in_([row.id for row in rows]))
+        .order_by(col(ApiTokenBusiness.business_id))
+    )
+    for token_id, business_id in linked.all():
+        links.setdefault(token_id, []).append(business_id)
+    return [
+        TokenSummary(
+            id=row.id,
+            name=row.name,
+            role=row.role,
+            business_ids=None if row.all_businesses else tuple(links.get(row.id, ())),
+            created_at=row.created_at,
+            last_used_at=row.last_used_at,
+            revoked_at=row.revoked_at,
+        )
+        for row in rows
+        if row.id is not None
+    ]
+
+
+async def unlink_business(session: AsyncSession, *, business_id: int) -> list[str]:
+    """Take ``business_id`` from every token scoped to it; the names of the live tokens that
+    lost it (tokens of every business are unaffected: they follow whatever exists)."""
+    names = await session.scalars(
+        select(col(ApiToken.name))
+        .join(ApiTokenBusiness, col(ApiTokenBusiness.token_id) == col(ApiToken.id))
+        .where(col(ApiTokenBusiness.business_id) == business_id, col(ApiToken.revoked_at).is_(None))
+        .order_by(col(ApiToken.id))
+    )
+    unlinked = list(names.all())
+    await session.execute(
+        delete(ApiTokenBusiness).where(col(ApiTokenBusiness.business_id) == business_id)
+    )
+    return unlinked

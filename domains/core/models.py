@@ -18,6 +18,7 @@ class Business(SQLModel, table=True):
     """
 
     __tablename__ = "business"
+    __table_args__ = {"sqlite_autoincrement": True}  # an id is never reused (migration 0005)
 
     id: int | None = Field(default=None, primary_key=True)
     realm_id: str = Field(max_length=64, unique=True)

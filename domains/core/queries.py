@@ -3,10 +3,11 @@
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, true, update
+from sqlalchemy import ColumnElement, Table, and_, delete, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
+from sqlmodel import SQLModel, col
 
+import domains.tables  # noqa: F401  (every table registered: removal must reach them all)
 from domains.core.models import Business
 
 
@@ -93,3 +94,68 @@ async def bump_data_version(session: AsyncSession, *, business_id: int) -> None:
         .where(col(Business.id) == business_id)
         .values(data_version=col(Business.data_version) + 1)
     )
+
+
+async def list_every_business(session: AsyncSession) -> Sequence[Business]:
+    """Every business, active or not, by id: what an operator lists."""
+    return (await session.scalars(select(Business).order_by(col(Business.id)))).all()
+
+
+async def get_business(session: AsyncSession, *, business_id: int) -> Business | None:
+    """One business by id, whatever its state."""
+    return await session.get(Business, business_id)
+
+
+async def set_business_active(
+    session: AsyncSession, *, business_id: int, active: bool
+) -> Business | None:
+    """Mark a business active or inactive; ``None`` if there is no such business.
+
+    Inactive businesses keep their mirror and stay visible to the tokens that may see them, but
+    the assessment job and digest runs over every business leave them out.
+    """
+    business = await session.get(Business, business_id)
+    if business is not None:
+        business.active = active
+        await session.flush()
+    return business
+
+
+async def remove_business(session: AsyncSession, *, business_id: int) -> dict[str, int] | None:
+    """Delete a business and every row that belongs to it; rows deleted per table, or ``None``
+    if there is no such business.
+
+    Generic over the schema rather than a list of tables, so a table added later is removed
+    too: every table with a ``business_id`` loses that business's rows, and a table keyed only
+    through a parent (assessed items through their assessment) loses the rows of the parent's
+    doomed ones; children go before parents, so no foreign key is ever left dangling and no
+    ``ON DELETE`` rule is relied on (SQLite enforces them only when told to).
+    """
+    if await session.get(Business, business_id) is None:
+        return None
+    removed: dict[str, int] = {}
+    for table in reversed(SQLModel.metadata.sorted_tables):
+        if table.name == Business.__tablename__:
+            continue
+        doomed = _rows_of(table, business_id)
+        if doomed is None:
+            continue
+        result = await session.execute(delete(table).where(doomed))
+        if result.rowcount:  # type: ignore[attr-defined]
+            removed[table.name] = int(result.rowcount)  # type: ignore[attr-defined]
+    await session.execute(delete(Business).where(col(Business.id) == business_id))
+    return removed
+
+
+def _rows_of(table: Table, business_id: int) -> ColumnElement[bool] | None:
+    """Which rows of ``table`` belong to the business, or ``None`` if none can."""
+    if "business_id" in table.c:
+        return table.c.business_id == business_id
+    through = [
+        foreign_key.parent.in_(
+            select(foreign_key.column).where(foreign_key.column.table.c.business_id == business_id)
+        )
+        for foreign_key in table.foreign_keys
+        if "business_id" in foreign_key.column.table.c
+    ]
+    return or_(*through) if through else None

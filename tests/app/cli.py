@@ -2,6 +2,9 @@
 
 import asyncio
 import sys
+from datetime import UTC, datetime
+
+from app.demo import build_demo_database
 
 RUNWAY = [sys.executable, "-m", "app"]
 
@@ -19,3 +22,10 @@ async def run_runway(*args: str, env: dict[str, str]) -> tuple[int, str]:
         output, _ = await process.communicate()
     assert process.returncode is not None
     return process.returncode, output.decode()
+
+
+async def demo_database(database_url: str, *, businesses: int = 2) -> None:
+    """Fill ``database_url`` as ``runway demo`` does (migrated, synced, assessed), in-process."""
+    await build_demo_database(
+        database_url, businesses=businesses, seed=7, as_of=datetime.now(UTC).date()
+    )

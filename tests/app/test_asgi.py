@@ -1,6 +1,7 @@
 """The app over real HTTP (httpx through the ASGI transport): health and the businesses query."""
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import httpx
 import pytest
@@ -8,7 +9,9 @@ from sqlalchemy import text
 from starlette.applications import Starlette
 
 from app.asgi import create_app
+from app.migrations import code_heads, upgrade_database_async
 from app.settings import Settings
+from schema.relay import global_id
 from tests.conftest import Database
 from tests.factories import make_business, make_token
 
@@ -45,22 +48,89 @@ async def _graphql(client: httpx.AsyncClient, query: str, **variables: object) -
     return body
 
 
-async def test_healthz_checks_the_database(client: httpx.AsyncClient) -> None:
-    response = await client.get("/healthz")
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
-
-
-async def test_healthz_reports_an_unreachable_database(tmp_path: object) -> None:
-    app = create_app(
-        Settings(database_url="postgresql+asyncpg://nobody@127.0.0.1:1/none", _env_file=None)  # type: ignore[call-arg]
-    )
+@asynccontextmanager
+async def served(database_url: str, token: str | None = None) -> AsyncIterator[httpx.AsyncClient]:
+    """The app at ``database_url`` through the ASGI transport, with ``token`` if given."""
+    app = create_app(Settings(database_url=database_url, _env_file=None))  # type: ignore[call-arg]
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://runway.test") as http:
-            response = await http.get("/healthz")
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://runway.test", headers=headers
+        ) as http:
+            yield http
+
+
+async def test_healthz_is_ready_only_at_the_code_s_migration_head(database_url: str) -> None:
+    """Never migrated, then behind, then at the head: only the last is ready."""
+    async with served(database_url) as http:
+        never = await http.get("/healthz")
+    await upgrade_database_async(database_url, "0003")
+    async with served(database_url) as http:
+        behind = await http.get("/healthz")
+    await upgrade_database_async(database_url)
+    async with served(database_url) as http:
+        ready = await http.get("/healthz")
+
+    assert never.status_code == 503
+    assert never.json()["database"] == "schema_missing"
+    assert "runway db upgrade" in never.json()["message"]
+    assert behind.status_code == 503
+    assert behind.json()["database"] == "schema_outdated"
+    assert behind.json()["revision"] == ["0003"]
+    assert behind.json()["expected"] == sorted(code_heads())
+    assert (ready.status_code, ready.json()) == (200, {"status": "ok", "database": "ok"})
+
+
+UNREACHABLE_URL = "postgresql+asyncpg://nobody@127.0.0.1:1/none"
+"""Nothing listens on port 1: connecting is refused at once."""
+
+
+async def test_healthz_reports_an_unreachable_database() -> None:
+    async with served(UNREACHABLE_URL) as http:
+        response = await http.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
+
+
+async def test_graphql_with_postgresql_unreachable_is_a_coded_503_to_retry() -> None:
+    """Authentication is the first to touch the database; its failure is JSON, not a bare 500."""
+    async with served(UNREACHABLE_URL, token="rwy_anything") as http:
+        response = await http.post("/graphql", json={"query": "{ viewer { name } }"})
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "1"
+    error = response.json()["errors"][0]
+    assert error["extensions"] == {"code": "UNAVAILABLE", "reason": "unreachable"}
+    assert "retry" in error["message"]
+
+
+async def test_graphql_on_a_never_migrated_database_says_to_upgrade_not_retry(
+    database_url: str,
+) -> None:
+    async with served(database_url, token="rwy_anything") as http:
+        response = await http.post("/graphql", json={"query": "{ viewer { name } }"})
+    assert response.status_code == 503
+    assert "retry-after" not in response.headers
+    error = response.json()["errors"][0]
+    assert error["extensions"] == {"code": "UNAVAILABLE", "reason": "schema_missing"}
+    assert "runway db upgrade" in error["message"]
+
+
+async def test_graphql_on_a_database_that_cannot_be_opened_names_the_reason(
+    database_url: str,
+) -> None:
+    """A PostgreSQL database never created; a SQLite file in a directory that doesn't exist."""
+    if database_url.startswith("postgresql"):
+        missing, reason = database_url.rsplit("/", 1)[0] + "/runway_never_created", "missing"
+    else:
+        missing, reason = database_url.replace("/runway.db", "/gone/runway.db"), "cannot_open"
+    async with served(missing, token="rwy_anything") as http:
+        response = await http.post("/graphql", json={"query": "{ viewer { name } }"})
+        health = await http.get("/healthz")
+    assert response.status_code == 503
+    assert "retry-after" not in response.headers
+    assert response.json()["errors"][0]["extensions"] == {"code": "UNAVAILABLE", "reason": reason}
+    assert health.json()["database"] == reason
 
 
 async def test_businesses_pages_by_name_with_stable_cursors(
@@ -151,7 +221,8 @@ async def test_oversized_bodies_are_refused_before_parsing(client: httpx.AsyncCl
         "/graphql", content=stream(), headers={"Content-Type": "application/json"}
     )
     assert streamed.status_code == 413
-    assert (await client.get("/healthz")).status_code == 200
+    after = await client.post("/graphql", json={"query": "{ viewer { name } }"})
+    assert after.status_code == 200  # the server goes on answering
 
 
 async def test_a_request_finding_no_free_connection_is_a_503_to_retry(database: Database) -> None:
@@ -184,3 +255,46 @@ async def test_a_request_finding_no_free_connection_is_a_503_to_retry(database: 
     assert busy.json()["errors"][0]["extensions"]["code"] == "UNAVAILABLE"
     assert "Traceback" not in busy.text
     assert (free.status_code, free.json()) == (200, {"data": {"viewer": {"name": "test"}}})
+
+
+async def test_a_bare_database_id_is_bad_input_naming_the_global_id(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    """``business(id: "2")`` used to be a silent null; the CLI shows both forms of id."""
+    business = await make_business(database.sessions)
+    number = str(business.id)
+    wanted = global_id("Business", business.id)
+
+    body = await _graphql(client, "query($id: ID!) { business(id: $id) { name } }", id=number)
+    tray = await _graphql(
+        client, "query($id: ID!) { hygieneTray(businessId: $id) { totalCount } }", id=number
+    )
+    found = await _graphql(client, "query($id: ID!) { business(id: $id) { name } }", id=wanted)
+
+    for answer in (body, tray):
+        error = answer["errors"][0]  # type: ignore[index]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT"
+        assert f"is {wanted!r}" in error["message"]
+    assert found == {"data": {"business": {"name": business.name}}}
+
+
+async def test_an_inactive_business_is_still_listed_and_its_views_still_answer(
+    client: httpx.AsyncClient, database: Database
+) -> None:
+    """Deactivating stops the background work on a business, not what its tokens can read."""
+    business = await make_business(database.sessions, name="Dormant Dental", active=False)
+    query = (
+        "query($id: ID!) { businesses { totalCount } "
+        "hygieneTray(businessId: $id) { totalCount } "
+        "decisionConsole(businessId: $id) { bills { totalCount } } }"
+    )
+
+    body = await _graphql(client, query, id=global_id("Business", business.id))
+
+    assert body == {
+        "data": {
+            "businesses": {"totalCount": 1},
+            "hygieneTray": {"totalCount": 0},
+            "decisionConsole": {"bills": {"totalCount": 0}},
+        }
+    }

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from importlib.metadata import version
 from pathlib import Path
 
 import httpx
@@ -13,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.db import create_engine, create_session_factory
+from domains.access import queries as access_queries
 from domains.ap.models import Bill
 from domains.core.models import Business
 
@@ -50,18 +52,69 @@ def test_invalid_database_url_names_the_variable(tmp_path: Path) -> None:
     assert "Traceback" not in result.stdout + result.stderr
 
 
+def test_serve_with_an_invalid_schedule_stops_before_starting(tmp_path: Path) -> None:
+    """Once, the schedule passed validation and the server died at start-up with a traceback."""
+    env = {
+        **os.environ,
+        "RUNWAY_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'runway.db'}",
+        "RUNWAY_DIGEST_SCHEDULE": "61 7 * * 5",
+        "RUNWAY_LOG_LEVEL": "verbose",
+    }
+    result = subprocess.run(  # noqa: S603  (our own CLI, fixed arguments)
+        [*RUNWAY, "serve", "--port", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "Invalid settings:",
+        "  RUNWAY_DIGEST_SCHEDULE: '61 7 * * 5' is not a valid cron expression (five fields: "
+        "minute hour day-of-month month weekday, in UTC (weekdays 0-6, MON-SUN)); "
+        "e.g. RUNWAY_DIGEST_SCHEDULE='0 7 * * FRI'",
+        "  RUNWAY_LOG_LEVEL: 'verbose' is not a log level: one of DEBUG, INFO, WARNING, ERROR, "
+        "CRITICAL; e.g. RUNWAY_LOG_LEVEL=WARNING",
+    ]
+
+
 async def test_demo_builds_its_database_at_the_configured_url(database_url: str) -> None:
     result = _run("demo", "--businesses", "2", "--no-serve", database_url=database_url)
     assert result.returncode == 0, result.stderr
     assert await _count(database_url, Business) == 2
     bills = await _count(database_url, Bill)
     assert bills > 0
+    # One line per long step, and the global ids the API takes beside the CLI's.
+    for step in ["Migrating the database", "Syncing 2 companies", "Assessing 2 businesses"]:
+        assert sum(step in line for line in result.stdout.splitlines()) == 1, result.stdout
+    assert "QnVzaW5lc3M6MQ==" in result.stdout and "QnVzaW5lc3M6Mg==" in result.stdout
 
-    # Running it again refreshes the same businesses instead of adding more.
+    # Running it again refreshes the same businesses instead of adding more, and leaves one
+    # live admin token: the new one (the first is revoked).
     again = _run("demo", "--businesses", "2", "--no-serve", database_url=database_url)
     assert again.returncode == 0, again.stderr
     assert await _count(database_url, Business) == 2
     assert await _count(database_url, Bill) == bills
+    first, second = result.stdout.splitlines()[-1], again.stdout.splitlines()[-1]
+    assert await _live_callers(database_url, first, second) == [None, "demo"]
+
+
+async def _live_callers(database_url: str, *tokens: str) -> list[str | None]:
+    """The name behind each token, or None for a revoked (or unknown) one."""
+    engine = create_engine(database_url)
+    try:
+        async with create_session_factory(engine).begin() as session:
+            callers = [await access_queries.get_caller(session, token=t) for t in tokens]
+    finally:
+        await engine.dispose()
+    return [caller.name if caller else None for caller in callers]
+
+
+def test_version_is_printed() -> None:
+    result = _run("--version", database_url="sqlite+aiosqlite:///unused.db")
+    assert (result.returncode, result.stdout) == (0, f"runway {version('runway')}\n")
 
 
 def _free_port() -> int:

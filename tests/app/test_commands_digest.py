@@ -52,9 +52,11 @@ async def test_generate_all_stores_a_digest_per_business_and_reuses_them(demo: D
     assert "SUCCEEDED (2 done, 0 failed of 2)" in output
     assert await count(demo, StoredDigest) == 2
 
+    assert "Reused" not in output
     code, output = await runway("digest", "generate", "--all", database_url=demo.url)
 
     assert code == 0, output
+    assert "Reused the digests already stored for the week of 2 businesses" in output
     assert await count(demo, StoredDigest) == 2  # reused, not added
     assert await count(demo, DigestRun) == 2
 

@@ -134,3 +134,75 @@ async def test_bill_memos_are_backfilled_from_raw_json(database_url: str) -> Non
         ("2", None),
         ("3", None),
     ]
+
+
+async def test_0005_keeps_every_row_that_refers_to_a_business(database_url: str) -> None:
+    """0005 rebuilds SQLite's business table: rows pointing at a business (through ON DELETE
+    CASCADE or not) survive, and from then on a removed business's id is never given again."""
+    await upgrade_database_async(database_url, "0004")
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO business (realm_id, name, home_currency, timezone, active, "
+                    "created_at, connection_status, sync_progress, api_calls, data_version) "
+                    "VALUES ('1', 'B', 'USD', 'UTC', true, :now, 'demo', '{}', 0, 0)"
+                ),
+                {"now": datetime(2026, 11, 1, tzinfo=UTC)},
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO api_token (name, token_hash, role, all_businesses, created_at) "
+                    "VALUES ('dana', 'h', 'viewer', false, :now)"
+                ),
+                {"now": datetime(2026, 11, 1, tzinfo=UTC)},
+            )
+            await connection.execute(text("INSERT INTO api_token_business VALUES (1, 1)"))
+            await connection.execute(
+                text(
+                    "INSERT INTO sync_run (business_id, kind, status, trigger, started_at, "
+                    "changed, api_calls) VALUES (1, 'full', 'succeeded', 'manual', :now, '{}', 0)"
+                ),
+                {"now": datetime(2026, 11, 1, tzinfo=UTC)},
+            )
+    finally:
+        await engine.dispose()
+
+    await upgrade_database_async(database_url)
+
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            kept = [
+                (await connection.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one()  # noqa: S608  (fixed names)
+                for table in ("business", "api_token_business", "sync_run")
+            ]
+            await connection.execute(
+                text(
+                    "INSERT INTO business (realm_id, name, home_currency, timezone, active, "
+                    "created_at, connection_status, sync_progress, api_calls, data_version) "
+                    "VALUES ('3', 'C', 'USD', 'UTC', true, :now, 'demo', '{}', 0, 0)"
+                ),
+                {"now": datetime(2026, 11, 1, tzinfo=UTC)},
+            )
+            removed = (
+                await connection.execute(text("SELECT id FROM business WHERE realm_id = '3'"))
+            ).scalar_one()
+            await connection.execute(text("DELETE FROM business WHERE realm_id = '3'"))
+            await connection.execute(
+                text(
+                    "INSERT INTO business (realm_id, name, home_currency, timezone, active, "
+                    "created_at, connection_status, sync_progress, api_calls, data_version) "
+                    "VALUES ('4', 'D', 'USD', 'UTC', true, :now, 'demo', '{}', 0, 0)"
+                ),
+                {"now": datetime(2026, 11, 1, tzinfo=UTC)},
+            )
+            newest = (
+                await connection.execute(text("SELECT id FROM business WHERE realm_id = '4'"))
+            ).scalar_one()
+    finally:
+        await engine.dispose()
+
+    assert kept == [1, 1, 1]
+    assert newest > removed

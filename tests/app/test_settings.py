@@ -49,3 +49,78 @@ def test_production_refuses_the_placeholder_secret() -> None:
     assert "RUNWAY_SECRET_KEY" in describe_settings_error(caught.value)
     settings = Settings(environment="prod", secret_key="x" * 40, _env_file=None)  # type: ignore[arg-type,call-arg]
     assert not settings.graphiql_enabled
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "example"),
+    [
+        # Each of these passed validation once, then failed later with a traceback.
+        ("RUNWAY_DIGEST_SCHEDULE", "0 7 * * FRIDAY", "RUNWAY_DIGEST_SCHEDULE='0 7 * * FRI'"),
+        ("RUNWAY_DIGEST_SCHEDULE", "61 7 * * 5", "RUNWAY_DIGEST_SCHEDULE='0 7 * * FRI'"),
+        ("RUNWAY_DIGEST_SCHEDULE", "0 7 * * FRI *", "RUNWAY_DIGEST_SCHEDULE='0 7 * * FRI'"),
+        ("RUNWAY_LOG_LEVEL", "verbose", "RUNWAY_LOG_LEVEL=WARNING"),
+        ("RUNWAY_SMTP_URL", "smtp//mail", "RUNWAY_SMTP_URL=smtp+starttls://"),
+        ("RUNWAY_SMTP_URL", "smtp://mail:25/path", "RUNWAY_SMTP_URL=smtp+starttls://"),
+        ("RUNWAY_CORS_ORIGINS", "app.example.com", "RUNWAY_CORS_ORIGINS=https://app.example.com"),
+        ("RUNWAY_CORS_ORIGINS", '["https://a.example.com"', "RUNWAY_CORS_ORIGINS=https://"),
+        ("RUNWAY_CORS_ORIGINS", "https://a.example.com/app", "RUNWAY_CORS_ORIGINS=https://"),
+        ("RUNWAY_DATABASE_URL", "postgresql+asyncpg://u@db:port/x", "RUNWAY_DATABASE_URL=post"),
+        ("RUNWAY_DATABASE_POOL_SIZE", "lots", "RUNWAY_DATABASE_POOL_SIZE=5"),
+        ("RUNWAY_QBO__API_BASE_URL", "quickbooks.example", "RUNWAY_QBO__API_BASE_URL=https://"),
+        ("RUNWAY_QBO__REQUESTS_PER_MINUTE", "0", "RUNWAY_QBO__REQUESTS_PER_MINUTE=500"),
+        ("RUNWAY_THRESHOLDS__PAYMENT_LEAD_DAYS", "-1", "RUNWAY_THRESHOLDS__PAYMENT_LEAD_DAYS=3"),
+    ],
+)
+def test_every_invalid_value_is_refused_with_a_valid_example(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, example: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ValueError) as caught:
+        Settings(_env_file=None)  # type: ignore[call-arg]
+    described = describe_settings_error(caught.value)
+    assert f"  {variable}: " in described
+    assert f"e.g. {example}" in described
+
+
+def test_a_group_given_as_one_variable_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RUNWAY_QBO", "client-id")
+    with pytest.raises(ValueError) as caught:
+        Settings(_env_file=None)  # type: ignore[call-arg]
+    assert "RUNWAY_QBO: cannot be read" in describe_settings_error(caught.value)
+
+
+def test_a_secret_is_never_repeated_in_the_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RUNWAY_SMTP_URL", "smtp://user:hunter2@mail.example.com/x")
+    with pytest.raises(ValidationError) as caught:
+        Settings(_env_file=None)  # type: ignore[call-arg]
+    assert "hunter2" not in describe_settings_error(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "origins"),
+    [
+        ("https://app.example.com", ["https://app.example.com"]),
+        (
+            "https://app.example.com, http://localhost:5173/",
+            ["https://app.example.com", "http://localhost:5173"],
+        ),
+        ('["https://app.example.com"]', ["https://app.example.com"]),
+        ("*", ["*"]),
+        ("", []),
+    ],
+)
+def test_cors_origins_are_a_comma_separated_or_json_list(
+    monkeypatch: pytest.MonkeyPatch, value: str, origins: list[str]
+) -> None:
+    monkeypatch.setenv("RUNWAY_CORS_ORIGINS", value)
+    assert Settings(_env_file=None).cors_origins == origins  # type: ignore[call-arg]
+
+
+def test_valid_values_are_normalised(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RUNWAY_LOG_LEVEL", "debug")
+    monkeypatch.setenv("RUNWAY_DIGEST_SCHEDULE", "0 7 * * FRI")
+    monkeypatch.setenv("RUNWAY_SMTP_URL", "")  # set but empty, as a template leaves it
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.log_level == "DEBUG"
+    assert settings.digest_schedule == "0 7 * * FRI"
+    assert settings.smtp_url is None

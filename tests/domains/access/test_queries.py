@@ -143,3 +143,43 @@ async def test_tokens_are_stored_only_as_hashes(database: Database) -> None:
         stored = (await session.scalars(select(ApiToken))).one()
     assert stored.token_hash == hash_token(token)
     assert token not in repr(stored.model_dump())
+
+
+async def test_tokens_are_listed_with_their_reach_without_revoked_ones_unless_asked(
+    database: Database,
+) -> None:
+    first = await make_business(database.sessions)
+    second = await make_business(database.sessions)
+    assert first.id is not None and second.id is not None
+    await create(database, name="dana", business_ids=[second.id, first.id])
+    await create(database, name="ops", role="admin")
+    leaked = await create(database, name="leaked", role="admin")
+    async with database.sessions.begin() as session:
+        await queries.revoke_tokens(session, token=leaked, now=NOW)
+
+    async with database.sessions() as session:
+        live = await queries.list_tokens(session, include_revoked=False)
+        every = await queries.list_tokens(session, include_revoked=True)
+
+    assert [(t.name, t.role, t.business_ids) for t in live] == [
+        ("dana", "viewer", (first.id, second.id)),
+        ("ops", "admin", None),
+    ]
+    assert [(t.name, t.revoked_at) for t in every][-1] == ("leaked", NOW)
+
+
+async def test_unlinking_a_business_takes_it_from_scoped_tokens_only(database: Database) -> None:
+    first = await make_business(database.sessions)
+    second = await make_business(database.sessions)
+    assert first.id is not None and second.id is not None
+    both = await create(database, name="both", business_ids=[first.id, second.id])
+    only = await create(database, name="only", business_ids=[first.id])
+    everything = await create(database, name="all", role="admin")
+
+    async with database.sessions.begin() as session:
+        unlinked = await queries.unlink_business(session, business_id=first.id)
+
+    assert unlinked == ["both", "only"]
+    assert (await caller(database, both)).business_ids == {second.id}  # type: ignore[union-attr]
+    assert (await caller(database, only)).business_ids == frozenset()  # type: ignore[union-attr]
+    assert (await caller(database, everything)).business_ids is None  # type: ignore[union-attr]

@@ -1,9 +1,21 @@
 """Business reads and writes: keyset pages by name, visibility, search, and the upsert."""
 
+from datetime import UTC, date, datetime
+
+from sqlalchemy import func, select
+from sqlmodel import SQLModel, col
+
+from app.assessment_jobs import assess_stale_now
+from domains.ap.models import Bill
+from domains.assessments.models import AssessmentClaim
 from domains.core import queries
-from domains.core.models import Business
+from domains.core.models import Business, SyncRun
+from domains.decisions.models import BillDecision
+from domains.digests.models import DigestEmail, DigestRun, DigestRunItem, StoredDigest
+from resolvers.thresholds import Thresholds
+from sync.fakeqbo.generator import CompanySize, generate_companies
 from tests.conftest import Database
-from tests.factories import make_business
+from tests.factories import land_companies, make_business, make_token
 
 
 async def names(
@@ -129,3 +141,118 @@ async def test_upsert_business_creates_once_then_refreshes_the_same_row(
     assert (refreshed.name, refreshed.country) == ("New Name", "US")  # untouched columns stay
     assert other.id != created.id
     assert await names(database, allowed_ids=None, limit=10) == ["New Name", "Other"]
+
+
+AS_OF = date(2026, 11, 20)
+NOON = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+
+async def _add_runway_rows(database: Database, business_id: int) -> None:
+    """Runway's own rows about a business, beside its mirror: a sync run, a decision, a stored
+    digest with its e-mail and run item, an assessment claim, a scoped token."""
+    async with database.sessions.begin() as session:
+        bill = (
+            await session.scalars(select(Bill).where(col(Bill.business_id) == business_id))
+        ).first()
+        assert bill is not None and bill.id is not None
+        run = DigestRun(week_start=date(2026, 11, 16), requested_by="test")
+        session.add_all([run, SyncRun(business_id=business_id, kind="full")])
+        session.add(
+            BillDecision(
+                business_id=business_id,
+                bill_id=bill.id,
+                action="PAY_ON",
+                decided_for=AS_OF,
+                decided_by="test",
+            )
+        )
+        session.add(AssessmentClaim(business_id=business_id, owner="test", lease_until=NOON))
+        digest = StoredDigest(
+            business_id=business_id,
+            week_start=date(2026, 11, 16),
+            as_of=AS_OF,
+            status="HEALTHY",
+            subject="Your week",
+            html="<p>",
+            text="",
+        )
+        session.add(digest)
+        await session.flush()
+        assert run.id is not None and digest.id is not None
+        session.add(DigestEmail(digest_id=digest.id, business_id=business_id))
+        session.add(DigestRunItem(run_id=run.id, business_id=business_id, digest_id=digest.id))
+    await make_token(database.sessions, role="viewer", business_ids=[business_id])
+
+
+async def _rows_per_business(database: Database) -> dict[str, dict[int, int]]:
+    """Rows of each table per business: directly by ``business_id``, or through the parent
+    (assessed items through their assessment)."""
+    counts: dict[str, dict[int, int]] = {}
+    async with database.sessions() as session:
+        for table in SQLModel.metadata.sorted_tables:
+            if "business_id" in table.c:
+                owner, source = table.c.business_id, table
+            else:
+                parents = [fk for fk in table.foreign_keys if "business_id" in fk.column.table.c]
+                if not parents:
+                    continue
+                parent = parents[0].column.table
+                owner = parent.c.business_id
+                source = table.join(parent, parents[0].parent == parents[0].column)
+            statement = select(owner, func.count()).select_from(source).group_by(owner)
+            counts[table.name] = {row[0]: row[1] for row in (await session.execute(statement))}
+    return counts
+
+
+async def test_removing_a_business_deletes_every_row_of_it_and_nothing_else(
+    database: Database,
+) -> None:
+    companies = generate_companies(count=2, seed=3, as_of=AS_OF, size=CompanySize.small())
+    kept, doomed = await land_companies(database.sessions, companies, synced_at=NOON)
+    await assess_stale_now(database.sessions, thresholds=Thresholds(), clock=lambda: NOON)
+    for business_id in (kept, doomed):
+        await _add_runway_rows(database, business_id)
+    before = await _rows_per_business(database)
+
+    async with database.sessions.begin() as session:
+        removed = await queries.remove_business(session, business_id=doomed)
+        again = await queries.remove_business(session, business_id=doomed)
+    after = await _rows_per_business(database)
+
+    doomed_before = {table: rows[doomed] for table, rows in before.items() if doomed in rows}
+    assert removed == doomed_before
+    assert {"bill", "assessed_bill", "digest_email", "api_token_business"} <= set(removed)
+    assert again is None
+    assert all(doomed not in rows for rows in after.values())
+    assert {t: rows.get(kept) for t, rows in after.items()} == {
+        t: rows.get(kept) for t, rows in before.items()
+    }
+    async with database.sessions() as session:
+        assert [b.id for b in await queries.list_every_business(session)] == [kept]
+
+
+async def test_an_id_is_never_given_to_another_business(database: Database) -> None:
+    """After the newest business is removed, the next one gets a new id on both databases
+    (SQLite reuses the largest id plus one without AUTOINCREMENT)."""
+    await make_business(database.sessions)
+    newest = await make_business(database.sessions)
+    assert newest.id is not None
+    async with database.sessions.begin() as session:
+        await queries.remove_business(session, business_id=newest.id)
+
+    after = await make_business(database.sessions)
+
+    assert after.id is not None and after.id > newest.id
+
+
+async def test_deactivating_keeps_the_business_and_says_so(database: Database) -> None:
+    business = await make_business(database.sessions)
+    assert business.id is not None
+    async with database.sessions.begin() as session:
+        inactive = await queries.set_business_active(session, business_id=business.id, active=False)
+        missing = await queries.set_business_active(session, business_id=999_999, active=False)
+    async with database.sessions() as session:
+        stored = await queries.get_business(session, business_id=business.id)
+
+    assert inactive is not None and missing is None
+    assert stored is not None and stored.active is False

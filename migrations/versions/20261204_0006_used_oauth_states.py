@@ -1,8 +1,8 @@
 """used_oauth_state: each signed OAuth state connects a company once.
 
-Revision ID: 0005_used_oauth_state
-Revises: 0004
-Create Date: 2026-12-10 10:00:00
+Revision ID: 0006_used_oauth_state
+Revises: 0005_business_ids_never_reused
+Create Date: 2026-12-04 16:00:00
 
 A replayed ``/qbo/callback`` used to post its authorization code to Intuit again (with retries);
 the callback now records the state's nonce before exchanging the code, and a nonce already
@@ -17,8 +17,8 @@ from alembic import op
 
 import domains.sqltypes
 
-revision: str = "0005_used_oauth_state"
-down_revision: str | None = "0004"
+revision: str = "0006_used_oauth_state"
+down_revision: str | None = "0005_business_ids_never_reused"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
