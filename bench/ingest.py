@@ -221,9 +221,7 @@ async def _measure_sync(
     found: list[SyncResult] = []
 
     async def assess() -> int:
-        return await assess_stale_now(
-            database.sessions, thresholds=Thresholds(), clock=lambda: NOW
-        )
+        return await assess_stale_now(database.sessions, thresholds=Thresholds(), clock=lambda: NOW)
 
     async def use(bench: SyncBench) -> None:
         outcomes, seconds = await timed(partial(bench.sync, full=True))
