@@ -20,6 +20,7 @@ from domains.digests.models import (
     ScheduleLock,
     StoredDigest,
 )
+from domains.documents.models import TrustedDocument
 
 __all__ = [
     "Account",
@@ -49,5 +50,6 @@ __all__ = [
     "StoredDigest",
     "SyncRun",
     "Term",
+    "TrustedDocument",
     "Vendor",
 ]

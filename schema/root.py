@@ -50,6 +50,7 @@ from schema.errors import ErrorCodes, is_unexpected, log_unexpected
 from schema.hygiene import HygieneFilter, HygieneTray, resolve_hygiene_tray
 from schema.pagination import AFTER, FIRST
 from schema.permissions import IsAdmin, IsOperator, IsViewer
+from schema.query_cost import CostLimit
 from schema.records import Bill, Customer, Invoice, Vendor
 from schema.relay import Node, parse_global_id
 from schema.scalars import SCALARS
@@ -300,7 +301,7 @@ class RunwaySchema(strawberry.Schema):
 
 
 def build_schema(*, introspection: bool = True, mask_errors: bool = False) -> strawberry.Schema:
-    """The schema, with document, depth, alias and token limits and bounded caches always on.
+    """The schema, with document, depth, alias, token and cost limits and bounded caches on.
 
     Outside dev, unexpected exceptions reach clients as "Unexpected error." (logged in full on
     the server), and introspection can be switched off; without it, error messages suggest no
@@ -322,6 +323,7 @@ def build_schema(*, introspection: bool = True, mask_errors: bool = False) -> st
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=VALIDATION_CACHE_SIZE),
+        CostLimit,
     ]
     if not introspection:
         extensions.append(DisableIntrospection)

@@ -27,6 +27,8 @@ class Caller:
     name: str
     role: str
     business_ids: frozenset[int] | None
+    ad_hoc: bool = False
+    """May send documents that are not registered where only trusted documents run."""
 
     def has_role(self, required: str) -> bool:
         """Roles are ordered: admin can do what an operator can, who can do what a viewer can."""
@@ -45,8 +47,12 @@ async def create_token(
     role: str,
     business_ids: Collection[int],
     all_businesses: bool,
+    ad_hoc: bool = False,
 ) -> str:
-    """Store a new token and return it in clear text: the only time it is ever seen."""
+    """Store a new token and return it in clear text: the only time it is ever seen.
+
+    ``ad_hoc`` lets it send any document where only registered ones run (production).
+    """
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
     if all_businesses == bool(business_ids):
@@ -59,7 +65,11 @@ async def create_token(
         raise ValueError(f"no business with id {', '.join(map(str, sorted(wanted - found)))}")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(
-        name=name, token_hash=hash_token(token), role=role, all_businesses=all_businesses
+        name=name,
+        token_hash=hash_token(token),
+        role=role,
+        all_businesses=all_businesses,
+        ad_hoc=ad_hoc,
     )
     session.add(row)
     await session.flush()
@@ -113,4 +123,10 @@ async def get_caller(
         await session.execute(
             update(ApiToken).where(col(ApiToken.id) == row.id).values(last_used_at=now)
         )
-    return Caller(token_id=row.id, name=row.name, role=row.role, business_ids=business_ids)
+    return Caller(
+        token_id=row.id,
+        name=row.name,
+        role=row.role,
+        business_ids=business_ids,
+        ad_hoc=row.ad_hoc,
+    )

@@ -484,11 +484,14 @@ async def test_mutations_are_refused_over_get(api: Api, company: Company) -> Non
 
 @pytest.fixture
 async def production(database: Database) -> AsyncIterator[httpx.AsyncClient]:
-    """The app as production runs it: errors masked, GraphiQL and introspection off."""
+    """The app as production runs it: errors masked, GraphiQL and introspection off (free
+    queries allowed, so these tests reach the errors; tests/app/test_trusted_documents.py
+    tests production's default of registered documents only)."""
     settings = Settings(
         database_url=database.url,
         environment="prod",
         secret_key="x" * 40,
+        trusted_documents=False,
         _env_file=None,  # type: ignore[call-arg]
     )
     app = create_app(settings, clock=lambda: NOW)
@@ -557,6 +560,7 @@ async def test_introspection_is_refused_when_switched_off(
         secret_key="x" * 40,
         graphiql=True,
         introspection=False,
+        trusted_documents=False,
         _env_file=None,  # type: ignore[call-arg]
     )
     app = create_app(settings, clock=lambda: NOW)
