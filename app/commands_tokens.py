@@ -22,6 +22,9 @@ def create(
         bool, typer.Option("--all-businesses", help="May see every business.")
     ] = False,
     name: Annotated[str, typer.Option(help="Who or what the token is for.")] = "cli",
+    ad_hoc: Annotated[
+        bool, typer.Option("--ad-hoc", help="May send any query where only registered run.")
+    ] = False,
 ) -> None:
     """Create a token; it is shown once and stored only as a hash."""
     settings = load_settings()
@@ -34,6 +37,7 @@ def create(
                 role=role,
                 business_ids=business or [],
                 all_businesses=all_businesses,
+                ad_hoc=ad_hoc,
             ),
         )
     except ValueError as error:
