@@ -93,6 +93,8 @@ def stop_logging() -> None:
         for handler in list(root.handlers):
             if isinstance(handler, DroppingQueueHandler):
                 root.removeHandler(handler)
+        for name in CHATTY_LIBRARIES:
+            logging.getLogger(name).setLevel(logging.NOTSET)
 
 
 atexit.register(stop_logging)
