@@ -16,9 +16,12 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
+from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
 
 from app.assessment_jobs import AssessmentJob
 from app.assessment_runner import AssessmentRunner
@@ -26,12 +29,15 @@ from app.auth import authenticate
 from app.database_problems import check_database, explain
 from app.db import create_engine, create_session_factory
 from app.digest_jobs import DigestJobs, digest_jobs_for
+from app.graphiql import STATIC_DIR, graphiql_html, load_examples
 from app.graphql_http import GraphQLOverHTTP
-from app.limits import BodySizeLimit
+from app.limits import BodySizeLimit, TokenLimits
+from app.logs import configure_logging
 from app.routes_qbo import qbo_routes
 from app.schedule import weekly_digest_schedule
 from app.settings import Settings, get_settings
 from app.sync_requests import sync_requester
+from app.trusted_documents import DocumentGate
 from resolvers.clock import utc_now
 from schema import build_schema
 from schema.context import Context
@@ -55,7 +61,8 @@ class Resources:
 
 class RunwayGraphQL(GraphQLOverHTTP[Context, None]):
     """Strawberry's ASGI app, with a fresh ``Context`` (and loaders) per request, answering as
-    the GraphQL-over-HTTP spec asks (``app.graphql_http``)."""
+    the GraphQL-over-HTTP spec asks (``app.graphql_http``), running trusted documents
+    (``app.trusted_documents``) and serving its own GraphiQL page (``app.graphiql``)."""
 
     def __init__(self, settings: Settings, clock: Callable[[], datetime] = utc_now) -> None:
         super().__init__(
@@ -67,6 +74,36 @@ class RunwayGraphQL(GraphQLOverHTTP[Context, None]):
         )
         self.settings = settings
         self.clock = clock
+        self.documents = DocumentGate(trusted_only=settings.trusted_documents_only)
+        self.graphiql_page = graphiql_html(load_examples()) if settings.graphiql_enabled else ""
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL from this package's assets, opened on the example queries."""
+        return HTMLResponse(self.graphiql_page)
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: Any,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """Run the registered document a request names, or refuse what may not run here."""
+        resolved = await self.documents.resolve(
+            request_data, caller=context.caller, sessions=context.sessions
+        )
+        if isinstance(resolved, ExecutionResult):
+            return resolved
+        return await super().execute_single(
+            request=request,
+            request_adapter=request_adapter,
+            sub_response=sub_response,
+            context=context,
+            root_value=root_value,
+            request_data=resolved,
+        )
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         resources: Resources = request.app.state.resources
@@ -131,6 +168,25 @@ async def database_unavailable(request: Request, error: Exception) -> Response:
     return JSONResponse(body, status_code=503, headers=headers)
 
 
+INDEX = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8" /><title>Runway</title></head>
+<body><h1>Runway</h1><p>A GraphQL API over a mirror of QuickBooks Online.</p>
+<ul><li><code>POST /graphql</code>: GraphQL over HTTP, with a bearer token</li>
+<li><code>GET /healthz</code>: health of the process and its database</li></ul></body></html>
+"""
+
+
+def index(graphiql: bool) -> Callable[[Request], Any]:
+    """``GET /``: GraphiQL where it is on (dev), else a short page naming the endpoints."""
+
+    async def answer(request: Request) -> Response:
+        if graphiql:
+            return RedirectResponse("/graphql", status_code=307)
+        return HTMLResponse(INDEX)
+
+    return answer
+
+
 def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> Starlette:
     """Build the app for ``settings``; nothing global, so tests can build as many as they like.
 
@@ -177,7 +233,9 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
                 await engine.dispose()
 
     graphql = RunwayGraphQL(settings, clock)
-    middleware = [Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)]
+    # Outermost first: CORS answers preflights and labels refusals (a browser can read a 429),
+    # then the per-token limits, then the body limit (which only the admitted pay for).
+    middleware = []
     if settings.cors_origins:
         middleware.append(
             Middleware(
@@ -187,10 +245,20 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
                 allow_headers=["Authorization", "Content-Type"],
             )
         )
+    middleware += [
+        Middleware(TokenLimits, limits=settings.requests),
+        Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
+    ]
+    graphiql = settings.graphiql_enabled
+    static = (
+        [Mount("/static", StaticFiles(directory=STATIC_DIR), name="static")] if graphiql else []
+    )
     return Starlette(
         routes=[
+            Route("/", index(graphiql), methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            *static,
             *qbo_routes(settings),
         ],
         middleware=middleware,
@@ -204,5 +272,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
 
 
 def create_app_from_environment() -> Starlette:
-    """The app for ``RUNWAY_*`` settings: what each ``runway serve --workers N`` process runs."""
-    return create_app(get_settings())
+    """The app for ``RUNWAY_*`` settings: what each ``runway serve --workers N`` process runs
+    (a process of its own, so it configures its own logging)."""
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    return create_app(settings)

@@ -8,6 +8,7 @@ import typer
 from app.commands_businesses import business_cli
 from app.commands_db import db_cli
 from app.commands_digest import digest_cli
+from app.commands_documents import documents_cli
 from app.commands_server import demo, serve, worker
 from app.commands_sync import qbo_cli, sync_command
 from app.commands_tokens import tokens_cli
@@ -20,6 +21,7 @@ cli.add_typer(business_cli, name="business")
 cli.add_typer(tokens_cli, name="token")
 cli.add_typer(qbo_cli, name="qbo")
 cli.add_typer(digest_cli, name="digest")
+cli.add_typer(documents_cli, name="documents")
 cli.command("sync")(sync_command)
 cli.command()(serve)
 cli.command()(demo)

@@ -52,11 +52,18 @@ def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
             port=port,
             workers=workers,
             log_level=settings.log_level.lower(),
+            log_config=None,  # uvicorn's records go through app.logs, to stderr
         )
         return
     from app.asgi import create_app  # building the schema is slow; other commands skip it
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level.lower())
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level=settings.log_level.lower(),
+        log_config=None,  # uvicorn's records go through app.logs, to stderr
+    )
 
 
 def serve(

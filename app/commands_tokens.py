@@ -39,6 +39,9 @@ def create(
         bool, typer.Option("--all-businesses", "--all", help="May see every business.")
     ] = False,
     name: Annotated[str, typer.Option(help="Who or what the token is for.")] = "cli",
+    ad_hoc: Annotated[
+        bool, typer.Option("--ad-hoc", help="May send any query where only registered run.")
+    ] = False,
 ) -> None:
     """Create a token; it is shown once and stored only as a hash."""
     if bool(business) == all_businesses:
@@ -53,6 +56,7 @@ def create(
                 role=role.value,
                 business_ids=business or [],
                 all_businesses=all_businesses,
+                ad_hoc=ad_hoc,
             ),
         )
     except ValueError as error:  # a business that does not exist
@@ -83,6 +87,7 @@ def list_tokens(
         "name",
         "role",
         "businesses",
+        "queries",
         "created (UTC)",
         "last used (UTC)",
         "revoked (UTC)",
@@ -100,6 +105,7 @@ def list_tokens(
             escape(token.name),
             token.role,
             reach,
+            "any" if token.ad_hoc else "registered",
             when(token.created_at),
             when(token.last_used_at),
             when(token.revoked_at) if token.revoked_at else "",

@@ -11,18 +11,26 @@ spec's stricter contract: a request error has no ``data`` entry and a 400 status
 alone. Field errors (``UNAUTHENTICATED``, ``NOT_FOUND``, …) happen during execution, carry a
 ``path``, and keep their 200 and ``data`` under both media types.
 
+A request may name a registered document by ``documentId`` instead of sending ``query``
+(``app.trusted_documents`` looks it up): strawberry reads only ``query``, so the id is picked up
+here, and a GET naming one is a query, not a browser asking for GraphiQL.
+
 The conformance suite (``tests/conformance``) runs graphql-http's audits against this.
 """
 
 import json
 from typing import TypeVar
 
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.base import BaseRequestProtocol
 from strawberry.types import ExecutionResult
+
+from app.trusted_documents import PersistedRequestData
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 APPLICATION_JSON = "application/json"
@@ -93,6 +101,37 @@ class GraphQLOverHTTP(GraphQL[ContextT, RootValueT]):
             return json.loads(data)
         except RecursionError:
             raise json.JSONDecodeError("JSON nested too deeply", "", 0) from None
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        """A GET naming a document (``documentId`` or Apollo's hash) runs it."""
+        named = "documentId" in request.query_params or "extensions" in request.query_params
+        return not named and super().should_render_graphql_ide(request)
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """Strawberry's reading of the request, plus the ``documentId`` a request without
+        ``query`` names (such bodies are small: reading them twice costs nothing)."""
+        data = await super().parse_http_body(request)
+        if not isinstance(data, GraphQLRequestData) or data.query is not None:
+            return data
+        if request.method == "GET":
+            document_id: object = request.query_params.get("documentId")
+        else:
+            raw = self.parse_json(await request.get_body())
+            document_id = raw.get("documentId") if isinstance(raw, dict) else None
+        if document_id is None:
+            return data
+        if not isinstance(document_id, str):
+            raise HTTPException(400, "The request's `documentId` must be a string.")
+        return PersistedRequestData(
+            query=None,
+            variables=data.variables,
+            operation_name=data.operation_name,
+            extensions=data.extensions,
+            protocol=data.protocol,
+            document_id=document_id,
+        )
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         """Record the negotiated media type where ``create_response`` can see it."""

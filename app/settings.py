@@ -24,6 +24,7 @@ from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from app.job_options import AssessmentJobOptions, DigestWorkerOptions
+from app.limits import RequestLimits
 from resolvers.thresholds import Thresholds
 from sync.settings import QboSettings
 
@@ -75,6 +76,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_048_576, ge=1024, examples=[1_048_576])
     digests: DigestWorkerOptions = DigestWorkerOptions()
     assessments: AssessmentJobOptions = AssessmentJobOptions()
+    requests: RequestLimits = RequestLimits()
+    trusted_documents: bool | None = None
+    """Only registered documents run (for tokens not marked ad hoc); default: on in prod."""
 
     @field_validator("database_url")
     @classmethod
@@ -185,6 +189,11 @@ class Settings(BaseSettings):
     def graphiql_enabled(self) -> bool:
         """GraphiQL is on in dev unless switched off, and off in production unless switched on."""
         return self.is_dev if self.graphiql is None else self.graphiql
+
+    @property
+    def trusted_documents_only(self) -> bool:
+        """Production runs only registered documents unless switched off (see README)."""
+        return not self.is_dev if self.trusted_documents is None else self.trusted_documents
 
     @property
     def introspection_enabled(self) -> bool:

@@ -21,6 +21,7 @@ from domains.digests.models import (
     ScheduleLock,
     StoredDigest,
 )
+from domains.documents.models import TrustedDocument
 
 __all__ = [
     "Account",
@@ -50,6 +51,7 @@ __all__ = [
     "StoredDigest",
     "SyncRun",
     "Term",
+    "TrustedDocument",
     "UsedOAuthState",
     "Vendor",
 ]

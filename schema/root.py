@@ -5,6 +5,7 @@ from datetime import date
 from typing import Annotated
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -17,6 +18,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from domains.core.models import Business as BusinessRow
 from resolvers.businesses import business_page
@@ -43,10 +45,12 @@ from schema.digest_runs import (
     resolve_digest_run,
 )
 from schema.digest_runs import resolve_node as resolve_digest_node
-from schema.errors import ErrorCodes, is_unexpected
+from schema.document_limits import DocumentLimits
+from schema.errors import ErrorCodes, is_unexpected, log_unexpected
 from schema.hygiene import HygieneFilter, HygieneTray, resolve_hygiene_tray
 from schema.pagination import AFTER, FIRST
 from schema.permissions import IsAdmin, IsOperator, IsViewer
+from schema.query_cost import CostLimit
 from schema.records import Bill, Customer, Invoice, Vendor
 from schema.relay import Node, parse_global_id
 from schema.scalars import SCALARS
@@ -287,11 +291,21 @@ class Mutation:
         return await generate_digests(info, input)
 
 
-def build_schema(*, introspection: bool = True, mask_errors: bool = False) -> strawberry.Schema:
-    """The schema, with depth, alias and token limits and bounded caches always on.
+class RunwaySchema(strawberry.Schema):
+    """The schema, logging only unexpected errors, and those once each (``schema.errors``)."""
 
-    Outside dev, unexpected exceptions reach clients as "Unexpected error." (strawberry logs the
-    full error), and introspection can be switched off.
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        log_unexpected(errors)
+
+
+def build_schema(*, introspection: bool = True, mask_errors: bool = False) -> strawberry.Schema:
+    """The schema, with document, depth, alias, token and cost limits and bounded caches on.
+
+    Outside dev, unexpected exceptions reach clients as "Unexpected error." (logged in full on
+    the server), and introspection can be switched off; without it, error messages suggest no
+    field, argument or type names either.
     """
     # The limits' rule classes are made once: each limiter instance defines a new class, and the
     # rules are part of ValidationCache's key, so per-request limiters meant every request was
@@ -300,19 +314,22 @@ def build_schema(*, introspection: bool = True, mask_errors: bool = False) -> st
         *QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH).validation_rules,
         *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
     ]
-    # Factories, not instances: strawberry builds fresh extensions for every request.
+    # Factories, not instances: strawberry builds fresh extensions for every request. Order
+    # matters: DocumentLimits' hooks run before the caches' hooks, which parse and validate.
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
-        ErrorCodes,
+        lambda: ErrorCodes(suggestions=introspection),
+        DocumentLimits,
         lambda: AddValidationRules(limit_rules),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=VALIDATION_CACHE_SIZE),
+        CostLimit,
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
     if mask_errors:
         extensions.append(lambda: MaskErrors(should_mask_error=is_unexpected))
-    return strawberry.Schema(
+    return RunwaySchema(
         query=Query,
         mutation=Mutation,
         types=[Bill, Invoice, Vendor, Customer, Business, DigestRun, StoredDigest],

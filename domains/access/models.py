@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+from sqlalchemy import false
 from sqlmodel import Field, SQLModel
 
 from domains.sqltypes import UtcDateTime
@@ -17,6 +18,8 @@ class ApiToken(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True)
     role: str = Field(max_length=16)  # viewer, operator, admin
     all_businesses: bool = Field(default=False)
+    ad_hoc: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    """May send any document, not only registered ones, where trusted documents are enforced."""
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC), sa_type=UtcDateTime)
     last_used_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UtcDateTime)

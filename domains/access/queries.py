@@ -27,6 +27,8 @@ class Caller:
     name: str
     role: str
     business_ids: frozenset[int] | None
+    ad_hoc: bool = False
+    """May send documents that are not registered where only trusted documents run."""
 
     def has_role(self, required: str) -> bool:
         """Roles are ordered: admin can do what an operator can, who can do what a viewer can."""
@@ -45,8 +47,12 @@ async def create_token(
     role: str,
     business_ids: Collection[int],
     all_businesses: bool,
+    ad_hoc: bool = False,
 ) -> str:
-    """Store a new token and return it in clear text: the only time it is ever seen."""
+    """Store a new token and return it in clear text: the only time it is ever seen.
+
+    ``ad_hoc`` lets it send any document where only registered ones run (production).
+    """
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
     if all_businesses == bool(business_ids):
@@ -59,7 +65,11 @@ async def create_token(
         raise ValueError(f"no business with id {', '.join(map(str, sorted(wanted - found)))}")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(
-        name=name, token_hash=hash_token(token), role=role, all_businesses=all_businesses
+        name=name,
+        token_hash=hash_token(token),
+        role=role,
+        all_businesses=all_businesses,
+        ad_hoc=ad_hoc,
     )
     session.add(row)
     await session.flush()
@@ -113,7 +123,13 @@ async def get_caller(
         await session.execute(
             update(ApiToken).where(col(ApiToken.id) == row.id).values(last_used_at=now)
         )
-    return Caller(token_id=row.id, name=row.name, role=row.role, business_ids=business_ids)
+    return Caller(
+        token_id=row.id,
+        name=row.name,
+        role=row.role,
+        business_ids=business_ids,
+        ad_hoc=row.ad_hoc,
+    )
 
 
 @dataclass(frozen=True)
@@ -125,6 +141,8 @@ class TokenSummary:
     role: str
     business_ids: tuple[int, ...] | None
     """The businesses it may see, ``None`` for every business."""
+    ad_hoc: bool
+    """It may send any document where only registered ones run."""
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
@@ -150,6 +168,7 @@ async def list_tokens(session: AsyncSession, *, include_revoked: bool) -> list[T
             name=row.name,
             role=row.role,
             business_ids=None if row.all_businesses else tuple(links.get(row.id, ())),
+            ad_hoc=row.ad_hoc,
             created_at=row.created_at,
             last_used_at=row.last_used_at,
             revoked_at=row.revoked_at,

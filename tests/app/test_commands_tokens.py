@@ -28,10 +28,23 @@ async def test_create_list_and_revoke(tmp_path: Path) -> None:
     token = output.splitlines()[-1]
     assert token.startswith("rwy_") and "an admin token 'ops'" in output
 
+    code, output = await runway(
+        "token",
+        "create",
+        "--role",
+        "viewer",
+        "--all-businesses",
+        "--name",
+        "gql",
+        "--ad-hoc",
+        database_url=url,
+    )
+    assert code == 0, output
     code, output = await runway("token", "list", database_url=url)
     assert code == 0, output
-    assert [line.split()[:4] for line in output.splitlines() if "ops" in line] == [
-        ["1", "ops", "admin", "all"]
+    assert [line.split()[:5] for line in output.splitlines() if "ops" in line or "gql" in line] == [
+        ["1", "ops", "admin", "all", "registered"],
+        ["2", "gql", "viewer", "all", "any"],
     ]
     assert token not in output
 

@@ -20,6 +20,7 @@ from strawberry.extensions.validation_cache import _get_validate_cache
 
 from app.asgi import create_app
 from app.settings import Settings
+from schema.document_limits import MAX_DOCUMENT_CHARS
 from schema.relay import global_id
 from schema.root import MAX_ALIASES, MAX_QUERY_DEPTH, MAX_TOKENS, VALIDATION_CACHE_SIZE
 from sync.fakeqbo.generator import CompanySize, generate_companies
@@ -178,13 +179,13 @@ async def test_aliases_past_30_are_refused_within_the_token_limit(
     await assert_still_serving(api, company)
 
 
-async def test_a_1_mb_query_is_refused_by_the_token_limit(api: Api, company: Company) -> None:
+async def test_a_1_mb_query_is_refused_by_its_length(api: Api, company: Company) -> None:
     huge = "{ " + "viewer { name } " * 62_500 + "}"
     assert len(huge) >= 1_000_000
     body = await api.query(huge, company.viewer)
     assert body["data"] is None
     assert messages(body) == [
-        f"Syntax Error: Document contains more than {MAX_TOKENS} tokens. Parsing aborted."
+        f"The document is {len(huge)} characters long; the limit is {MAX_DOCUMENT_CHARS}."
     ]
     await assert_still_serving(api, company)
 
@@ -483,11 +484,14 @@ async def test_mutations_are_refused_over_get(api: Api, company: Company) -> Non
 
 @pytest.fixture
 async def production(database: Database) -> AsyncIterator[httpx.AsyncClient]:
-    """The app as production runs it: errors masked, GraphiQL and introspection off."""
+    """The app as production runs it: errors masked, GraphiQL and introspection off (free
+    queries allowed, so these tests reach the errors; tests/app/test_trusted_documents.py
+    tests production's default of registered documents only)."""
     settings = Settings(
         database_url=database.url,
         environment="prod",
         secret_key="x" * 40,
+        trusted_documents=False,
         _env_file=None,  # type: ignore[call-arg]
     )
     app = create_app(settings, clock=lambda: NOW)
@@ -556,6 +560,7 @@ async def test_introspection_is_refused_when_switched_off(
         secret_key="x" * 40,
         graphiql=True,
         introspection=False,
+        trusted_documents=False,
         _env_file=None,  # type: ignore[call-arg]
     )
     app = create_app(settings, clock=lambda: NOW)

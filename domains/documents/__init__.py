@@ -1,0 +1,1 @@
+"""Trusted documents: the GraphQL operations a production server runs for ordinary tokens."""
