@@ -22,6 +22,7 @@ from sqlmodel import SQLModel
 
 import domains  # noqa: F401  (registers every table)
 from app.db import create_engine, create_session_factory, database_reachable
+from app.migrations import code_heads
 
 # Hypothesis also caches character tables and literals in a storage directory, by default
 # .hypothesis/ in the working directory: keep that out of the checkout too (overridable).
@@ -77,10 +78,20 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
 
 @pytest.fixture
 async def database(database_url: str) -> AsyncIterator[Database]:
-    """An engine and session factory over a database holding every table, empty."""
+    """An engine and session factory over a database holding every table, empty, and stamped at
+    the code's migration head (as ``runway db upgrade`` leaves it: ``/healthz`` and the server's
+    start-up check read that; ``tests/app/test_migrations.py`` checks the models and migrations
+    agree)."""
     engine = create_engine(database_url)
     async with engine.begin() as connection:
         await connection.run_sync(SQLModel.metadata.create_all)
+        await connection.execute(
+            text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
+        )
+        for head in sorted(code_heads()):
+            await connection.execute(
+                text("INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": head}
+            )
     kind = engine.dialect.name
     try:
         yield Database(kind, database_url, engine, create_session_factory(engine))
