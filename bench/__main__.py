@@ -20,7 +20,7 @@ Benchmark = Callable[[BenchContext], Awaitable[list[Table]]]
 
 
 def _benchmarks() -> dict[str, Benchmark]:
-    from bench import digests, ingest, peers, statement_counts, views
+    from bench import digests, ingest, peers, statement_counts, story, views
 
     return {
         "data": build_data,
@@ -29,6 +29,7 @@ def _benchmarks() -> dict[str, Benchmark]:
         "sync": ingest.run,
         "statements": statement_counts.run,
         "peers": peers.run,
+        "story": story.run,
     }
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import digests, ingest, statement_counts, views
+from bench import digests, ingest, statement_counts, story, views
 from bench.context import BenchContext, build_data
 from bench.databases import Kind, Workspace, postgres_available, postgres_server_url
 from bench.fixtures import DataSpec
@@ -109,6 +109,50 @@ async def test_statement_counts_do_not_grow(context: BenchContext) -> None:
         counts = row[2:-1]
         assert _positive(list(counts)) and len(set(counts)) == 1, row
     assert set(table.column("constant")) == {"met"}
+
+
+async def test_the_fleet_tells_one_story(context: BenchContext) -> None:
+    [table] = await story.run(context)
+    _rendered([table])
+    [checked] = table.column("businesses")
+    assert checked == SMOKE.fleet.businesses
+    assert table.column("disagreements") == [0], table.notes
+    assert table.column("target") == ["met"]
+
+
+def test_a_disagreement_is_found() -> None:
+    """The checker itself: a digest whose status differs, a runway truncated instead of rounded,
+    and an overdue total that skips a bucket are each reported."""
+    runway = dict.fromkeys(story.RUNWAY.split())
+    aging = {
+        "openCount": 2,
+        "openAmount": "30.00",
+        "overdueCount": 1,
+        "overdueAmount": "20.00",
+        "aging": [
+            {"bucket": "CURRENT", "count": 1, "amount": "10.00"},
+            {"bucket": "DAYS_1_30", "count": 1, "amount": "20.00"},
+        ],
+    }
+    console = {**runway, "cash": "1162.50", "weeklyNetBurn": "1453.13", "runwayWeeks": "0.8"}
+    console.update(status="CRITICAL", notBurning=False)
+    business = {
+        "decisions": console,
+        "digest": {**console, "payables": aging, "receivables": aging},
+    }
+    assert story.disagreements(business) == []
+    truncated = {**console, "runwayWeeks": "0.7"}
+    skipped = {**aging, "overdueCount": 0}
+    other = {**console, "status": "HEALTHY"}
+    broken = {
+        "decisions": truncated,
+        "digest": {**other, "payables": skipped, "receivables": aging},
+    }
+    assert story.disagreements(broken) == [
+        "console and digest differ",
+        "runwayWeeks is not cash / burn half up",
+        "payables: overdue is not the sum of the past-due buckets",
+    ]
 
 
 def _building_files(directory: Path) -> list[Path]:
