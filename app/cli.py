@@ -1,4 +1,5 @@
-"""The ``runway`` command line (DESIGN.md §7): the typer apps of the ``commands_*`` modules."""
+"""The ``runway`` command line (docs/design.md#operating-it): the typer apps of the ``commands_*``
+modules."""
 
 from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated

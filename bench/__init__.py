@@ -1,4 +1,5 @@
-"""Benchmarks for DESIGN.md §9: every figure a ratio of two things measured side by side in one run.
+"""Benchmarks for docs/design.md#performance-targets: every figure a ratio of two things measured
+side by side in one run.
 
 ``python -m bench <name> [--size smoke|full] [--db sqlite|postgresql|both]``, where name is
 ``data`` (build the cached databases), ``digest``, ``views``, ``sync``, ``statements``, ``peers``

@@ -11,8 +11,8 @@ whose businesses' assessments are current (as the assessment job keeps them):
   transaction of its own;
 - **floor**: the reads of the bulk run replayed with asyncpg / aiosqlite alone.
 
-Targets (DESIGN.md §9): bulk ≥10x faster than naive, ≤3x the floor, memory flat in N (the peak
-of traced Python allocations during a bulk run, in a separate untimed pass).
+Targets (docs/design.md#performance-targets): bulk ≥10x faster than naive, ≤3x the floor, memory
+flat in N (the peak of traced Python allocations during a bulk run, in a separate untimed pass).
 """
 
 import logging

@@ -6,7 +6,7 @@ OAuth callback does and synced with ``sync_businesses`` at the configured concur
 database. The time spent inside the fake (rendering its JSON) is measured apart, since a real QBO
 does that work on Intuit's machines. Beside it, the upsert alone: ``sync.mapping.upsert_batch``
 against the previous writer kept in ``bench.upsert``, on the same mapped pages.
-Target (DESIGN.md §9): ≥5,000 objects a second into each database.
+Target (docs/design.md#performance-targets): ≥5,000 objects a second into each database.
 """
 
 import logging

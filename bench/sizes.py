@@ -1,4 +1,5 @@
-"""How big each benchmark runs: ``full`` (the targets of DESIGN.md §9) and ``smoke`` (CI)."""
+"""How big each benchmark runs: ``full`` (the targets of docs/design.md#performance-targets) and
+``smoke`` (CI)."""
 
 from dataclasses import dataclass
 

@@ -4,7 +4,7 @@ The fleet database holds the businesses; a token scoped to the first N of them (
 1,000 at full size) makes requests whose answers cover N businesses: the advisor overview (its
 first page of 100), and the hygiene page, decision page and digest of one of them. Each request's
 statements are counted as they reach the driver, once the first request has stored the
-assessments it shows. Target (DESIGN.md §9): the same count at every N.
+assessments it shows. Target (docs/design.md#performance-targets): the same count at every N.
 """
 
 import logging

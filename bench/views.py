@@ -4,8 +4,9 @@
   20,000 bills, each a POST to ``/graphql`` of the real app (``create_app``, in process through
   ``httpx.ASGITransport``), against the floor: the statements that request sent to read the books,
   replayed with the bare driver. A view must rank every record before it can cut a page, so its
-  floor is reading every row it ranks, not 50 rows. Target (DESIGN.md §9): ≤3x. The advisor
-  overview (first page of 100 businesses) is measured the same way, for information.
+  floor is reading every row it ranks, not 50 rows. Target (docs/design.md#performance-targets):
+  ≤3x. The advisor overview (first page of 100 businesses) is measured the same way, for
+information.
 - **Throughput**: 32 clients posting the advisor overview at once, bounded in count and time:
   requests per second, p50 and p99 latency, beside one client alone.
 """

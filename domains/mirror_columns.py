@@ -1,4 +1,5 @@
-"""The columns every mirrored QBO table shares, and the key each one upserts on (DESIGN.md §3).
+"""The columns every mirrored QBO table shares, and the key each one upserts on
+(docs/design.md#the-mirror).
 
 Every QBO entity lands keyed on ``business_id`` + ``qbo_id`` with its ``sync_token``, QBO's last
 update time, a soft-delete mark and the JSON as received; ``domains.upsert`` writes them.

@@ -1,9 +1,9 @@
 """The idempotent batch upsert of mirrored rows, their child lines, and CDC soft deletes.
 
-Every QBO entity lands the same way (DESIGN.md §3, §4): keyed on ``business_id`` + ``qbo_id``, a row
-with an older ``SyncToken`` never overwrites a newer one, and a replayed batch changes nothing. The
-upsert is one cached ``INSERT … ON CONFLICT DO UPDATE … WHERE`` executed for the whole batch on
-both databases.
+Every QBO entity lands the same way (docs/design.md#the-mirror, #sync): keyed on ``business_id`` +
+``qbo_id``, a row with an older ``SyncToken`` never overwrites a newer one, and a replayed batch
+changes nothing. The upsert is one cached ``INSERT … ON CONFLICT DO UPDATE … WHERE`` executed for
+the whole batch on both databases.
 """
 
 from collections.abc import Mapping, Sequence

@@ -2,9 +2,9 @@
 
 ``app/settings.py`` embeds :class:`Thresholds` (so ``RUNWAY_THRESHOLDS__DECISION_HORIZON_DAYS=45``
 overrides a default); rule functions receive it explicitly and never read settings themselves.
-The defaults are DESIGN.md §5's; the few thresholds DESIGN.md implies without a number (what "small
-relative to weekly burn" means, when "runway allows" paying early for a discount) are named here so
-they can be tuned instead of hidden in code.
+The defaults are docs/design.md#the-rules's; the few thresholds the product brief implies without a
+number (what "small relative to weekly burn" means, when "runway allows" paying early for a
+discount) are named here so they can be tuned instead of hidden in code.
 """
 
 from decimal import Decimal
@@ -79,7 +79,7 @@ DEFAULT_LATE_FEE_KEYWORDS: tuple[str, ...] = (
 
 
 class Thresholds(BaseModel):
-    """The thresholds of DESIGN.md §5 with their defaults; immutable once built."""
+    """The thresholds of docs/design.md#the-rules with their defaults; immutable once built."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 

@@ -23,7 +23,9 @@ from schema.relay import PageInfo, global_id, parse_global_id
 
 @strawberry.type(description="One problem with a record, in words a bookkeeper can act on.")
 class HygieneIssue:
-    code: IssueCode = strawberry.field(description="What is wrong (DESIGN.md's table of issues).")
+    code: IssueCode = strawberry.field(
+        description="What is wrong: one of the hygiene codes, each with a fixed severity."
+    )
     severity: Severity = strawberry.field(
         description="How bad: HIGH, MEDIUM or LOW, fixed per code."
     )

@@ -1,8 +1,8 @@
 """QBO OAuth 2: token requests, encryption at rest, and an ``httpx.Auth`` that refreshes safely.
 
 Intuit's refresh tokens rotate: each refresh returns a new one and the old one dies about a day
-later (DESIGN.md §4). Two refreshers racing with the same token would both get new pairs, and the
-loser's stored token would be the one that dies, so every refresh of a realm is serialised: an
+later (docs/design.md#sync). Two refreshers racing with the same token would both get new pairs, and
+the loser's stored token would be the one that dies, so every refresh of a realm is serialised: an
 ``asyncio.Lock`` per realm inside the process, and inside the database transaction a row lock
 (``SELECT … FOR UPDATE`` on PostgreSQL, SQLite's write lock) under which the stored refresh token
 is re-read. If another process rotated it meanwhile, its access token is adopted instead of

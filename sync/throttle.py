@@ -1,10 +1,10 @@
 """Per-realm request limiter: at most N requests started in any sliding minute, M in flight.
 
 QBO meters each realm (company) separately: about 500 requests a minute and 10 concurrent
-(DESIGN.md §4). Exceeding either earns a 429 that costs a retry and slows the whole realm, so the
-client waits here before every HTTP attempt instead. The minute is a sliding window over the start
-times of the last requests (a log, not a token bucket), which makes the guarantee exact and provable
-by counting: no 60-second interval ever holds more than ``requests_per_minute`` starts.
+(docs/design.md#sync). Exceeding either earns a 429 that costs a retry and slows the whole realm, so
+the client waits here before every HTTP attempt instead. The minute is a sliding window over the
+start times of the last requests (a log, not a token bucket), which makes the guarantee exact and
+provable by counting: no 60-second interval ever holds more than ``requests_per_minute`` starts.
 
 Every caller of a process shares one ``Throttle`` per limit setting (``shared_throttle``), so a
 webhook sync, a GraphQL-requested sync and the CLI never double a realm's budget. Several

@@ -1,8 +1,8 @@
 """QBO webhook notifications: signature check, the realms (and entities) they name, repeats.
 
 Intuit signs each POST with ``intuit-signature``: base64 of the HMAC-SHA256 of the raw body keyed
-with the app's verifier token. The body comes in two formats, both accepted (DESIGN.md §4): the
-legacy ``{"eventNotifications": [{"realmId", "dataChangeEvent": {"entities": [...]}}]}`` and the
+with the app's verifier token. The body comes in two formats, both accepted (docs/design.md#sync):
+the legacy ``{"eventNotifications": [{"realmId", "dataChangeEvent": {"entities": [...]}}]}`` and the
 CloudEvents array (``[{"type": "qbo.invoice.created.v1", "intuitaccountid": realm, ...}]``) that
 Intuit made mandatory in 2026. A notification only says *that* something changed; the sync it
 triggers reads the changes through CDC, so late, repeated or out-of-order events are harmless.

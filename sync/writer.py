@@ -1,8 +1,8 @@
 """Commits what one sync step fetched together with the business's sync state, atomically.
 
 The cursor (``sync_progress`` during a full sync, ``cdc_cursor`` after) must advance only with the
-rows it covers (DESIGN.md §4): each call to ``commit`` upserts the mapped batches and updates the
-business row in one transaction, so a crash between pages loses nothing and duplicates nothing.
+rows it covers (docs/design.md#sync): each call to ``commit`` upserts the mapped batches and updates
+the business row in one transaction, so a crash between pages loses nothing and duplicates nothing.
 The API calls spent since the last commit are added in the same statement (``api_calls + n``, not
 read-modify-write, so concurrent syncs in other processes don't lose counts).
 """

@@ -1,4 +1,5 @@
-"""``bench peers``: Runway beside PostGraphile 4 over the same PostgreSQL tables (DESIGN.md §9).
+"""``bench peers``: Runway beside PostGraphile 4 over the same PostgreSQL tables
+(docs/design.md#performance-targets).
 
 "The peer is PostGraphile over the same PostgreSQL tables: a generic GraphQL engine serving plain
 rows is what a client would get without our rules, so our computed views should cost no more than
@@ -444,7 +445,8 @@ def _pages_table(context: BenchContext, page: Measured, pages: list[Measured]) -
         )
     table.notes = [
         "p50 ratio: Runway's p50 / PostGraphile's (target ≤2x); req/s ratio: Runway's req/s / "
-        f"PostGraphile's under {clients} clients (target ≥0.5x, DESIGN.md §9)."
+        f"PostGraphile's under {clients} clients (target ≥0.5x, docs/design.md "
+        "#performance-targets)."
     ]
     return table
 
@@ -472,7 +474,7 @@ def _overview_table(
         )
     table.notes = [
         "p50 ratio: Runway's p50 / PostGraphile's (target ≤2x); not served: Runway's requests "
-        f"refused or failed under {clients} clients (target: none, DESIGN.md §9); req/s ratio "
-        "for information."
+        f"refused or failed under {clients} clients (target: none, docs/design.md"
+        "#performance-targets); req/s ratio for information."
     ]
     return table

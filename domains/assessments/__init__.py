@@ -1,1 +1,2 @@
-"""Stored assessments: what the views read, computed when the books change (DESIGN.md §2, §9)."""
+"""Stored assessments: what the views read, computed when the books change
+(docs/design.md#stored-assessments)."""

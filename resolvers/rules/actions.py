@@ -1,7 +1,7 @@
 """The moves that would add the most runway, each with its "+N days".
 
-Interpretation (DESIGN.md: "the three actions that would add most runway"): an action adds the
-days of net burn its money covers, ``amount / average daily net burn`` rounded half up to whole
+Interpretation (the product brief: "the three actions that would add most runway"): an action adds
+the days of net burn its money covers, ``amount / average daily net burn`` rounded half up to whole
 days, the same measure as a bill's runway impact:
 
 - DELAY_BILL: a bill the console recommends to DELAY, with no decision recorded yet; adds its

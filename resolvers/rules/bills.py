@@ -1,6 +1,6 @@
 """The decision console's bills: readiness, signals, action, group, priority, runway impact.
 
-How a bill's recommendation is built (interpretations of DESIGN.md §5 spelled out):
+How a bill's recommendation is built (interpretations of docs/design.md#the-rules spelled out):
 
 - Signals. Must-pay (any one): OVERDUE (due date before today); DUE_SOON (due within 3 days,
   inclusive: due today is due soon, not overdue); CRITICAL_VENDOR (a payroll, tax, rent,

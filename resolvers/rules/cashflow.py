@@ -22,7 +22,8 @@ BANK_ACCOUNT_TYPE = "Bank"
 
 
 def cash_on_hand(accounts: Iterable[Account]) -> Decimal:
-    """Sum of current balances of active, not deleted bank accounts (DESIGN.md §5 "Cash")."""
+    """Sum of current balances of active, not deleted bank accounts (docs/design.md#the-rules
+    "Cash")."""
     return sum(
         (
             account.current_balance or ZERO

@@ -1,6 +1,6 @@
 """The decision console's invoices: readiness for collection, aging, action and priority.
 
-Interpretations of DESIGN.md §5:
+Interpretations of docs/design.md#the-rules:
 
 - Ready for collection: open, with a contact email (the invoice's ``bill_email``, else its
   customer's), a due date, and overdue or due within 7 days (inclusive: due in exactly 7 days is

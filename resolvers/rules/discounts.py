@@ -34,10 +34,10 @@ class DiscountOpportunity:
 def annualised_return(percent: Decimal, discount_days: int, net_days: int) -> Decimal | None:
     """Simple annual rate of taking the discount: ``percent * 365 / (net_days - discount_days)``.
 
-    2/10 net 30 is 2 * 365 / 20 = 36.50 (% a year), DESIGN.md's "about 36.5%". We chose the simple
-    rate over the compound ``pct / (100 - pct) * 365 / days`` (37.24% for 2/10 net 30) because it
-    is the figure DESIGN.md and most bookkeeping guides quote; both rank discounts in the same
-    order. ``None`` when the net period does not outlast the discount period.
+    2/10 net 30 is 2 * 365 / 20 = 36.50 (% a year), the product brief's "about 36.5%". We chose the
+    simple rate over the compound ``pct / (100 - pct) * 365 / days`` (37.24% for 2/10 net 30)
+    because it is the figure the product brief and most bookkeeping guides quote; both rank
+    discounts in the same order. ``None`` when the net period does not outlast the discount period.
     """
     if net_days <= discount_days or percent <= 0:
         return None

@@ -1,7 +1,7 @@
 """The 13-week cash forecast: weekly buckets, Monday to Sunday, from the week containing as_of.
 
 For each week: opening + expected collections - bills - baseline spend = closing, and the next
-week opens at that closing. Interpretations where DESIGN.md is silent:
+week opens at that closing. Interpretations where the design is silent:
 
 - Week 1 starts on the Monday of ``as_of``'s week, but the days before ``as_of`` are already in
   the cash balance: week 1's baseline spend covers only ``as_of`` through Sunday (prorated by days,

@@ -1,6 +1,6 @@
 """The status thresholds, applied once: HEALTHY, WARNING or CRITICAL from weeks of cash.
 
-DESIGN.md's "CRITICAL under 4 weeks, WARNING under 13" applies to two measures, and
+the product brief's "CRITICAL under 4 weeks, WARNING under 13" applies to two measures, and
 ``rules.runway`` shows the worse: the runway at the trailing burn, and the weeks until the
 forecast's cash-zero date (a forecast that goes below zero in 3 weeks because a large bill falls
 due is critical even when the average burn looks mild).

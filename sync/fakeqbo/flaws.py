@@ -1,4 +1,4 @@
-"""The hygiene flaws (DESIGN.md §5) a generated company carries, at documented rates.
+"""The hygiene flaws (docs/design.md#the-rules) a generated company carries, at documented rates.
 
 Counting rule, per code and per entity the code applies to: ``max(1, round_half_up(rate * n))``
 objects, where ``n`` is that entity's count in ``CompanySize``; for the paired codes

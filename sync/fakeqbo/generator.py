@@ -3,8 +3,8 @@
 One seed and index always give the same company, byte for byte: every draw comes from a
 ``random.Random`` of its own, money is ``Decimal`` from integer cents, and every date counts from
 the ``as_of`` passed in, never from the clock. Each company carries the hygiene flaws of
-DESIGN.md §5 at the rates of ``FLAW_RATES``, and ``GeneratedCompany.flaws`` names every object
-made to trip one, so hygiene tests can compare against it exactly.
+docs/design.md#the-rules at the rates of ``FLAW_RATES``, and ``GeneratedCompany.flaws`` names every
+object made to trip one, so hygiene tests can compare against it exactly.
 
 By default every company of a size has the same counts and flaws (tests and benchmarks count on
 them). ``varied=True`` draws each company's size (half to about twice the given one) and its flaw

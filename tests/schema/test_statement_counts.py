@@ -1,4 +1,5 @@
-"""SQL statements per request don't grow with the data (DESIGN.md §9, first bullet).
+"""SQL statements per request don't grow with the data (docs/design.md#performance-targets, first
+bullet).
 
 Each request is measured by ``tests.statements.counting_statements`` (a ``before_cursor_execute``
 listener filtered to this test's database URL), so the app's own engine, built in its lifespan,

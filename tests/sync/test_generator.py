@@ -1,9 +1,9 @@
 """The fake QBO company generator: deterministic, exact money, coherent books, recorded flaws.
 
-The flaw tests run an independent reading of the DESIGN.md §5 hygiene rules over the generated
-JSON and demand that it finds exactly the recorded flaws: nothing recorded is missing its
-defect, and no ordinary object trips a rule by accident. Rules whose scope DESIGN.md leaves open
-(all documents or only open ones; how hard names are normalised) are checked both ways.
+The flaw tests run an independent reading of the docs/design.md#the-rules hygiene rules over the
+generated JSON and demand that it finds exactly the recorded flaws: nothing recorded is missing its
+defect, and no ordinary object trips a rule by accident. Rules whose scope docs/design.md leaves
+open (all documents or only open ones; how hard names are normalised) are checked both ways.
 """
 
 import json
@@ -68,8 +68,8 @@ def normalised(name: str, *, aggressive: bool) -> str:
 
 
 def hygiene(generated: GeneratedCompany, *, broad: bool) -> set[tuple[str, str, str]]:
-    """DESIGN.md §5 read independently; ``broad`` applies each rule to every document and
-    normalises names aggressively, otherwise rules look at open documents only."""
+    """docs/design.md#the-rules read independently; ``broad`` applies each rule to every document
+    and normalises names aggressively, otherwise rules look at open documents only."""
     vendors = by_id(generated, "Vendor")
     customers = by_id(generated, "Customer")
     accounts = by_id(generated, "Account")

@@ -1,4 +1,5 @@
-"""The hygiene tray's rules (DESIGN.md §5): what is wrong with which record, and the score.
+"""The hygiene tray's rules (docs/design.md#the-rules): what is wrong with which record, and the
+score.
 
 ``codes`` (issue codes and their severities), ``items`` (an issue, a flagged record),
 ``documents`` (bill and invoice checks), ``duplicates`` (POSSIBLE_DUPLICATE matching),

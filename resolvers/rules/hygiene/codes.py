@@ -1,11 +1,13 @@
-"""What can be wrong with a record, and how bad each thing is: DESIGN.md §5's issue table."""
+"""What can be wrong with a record, and how bad each thing is: docs/design.md#the-rules's issue
+table."""
 
 from collections.abc import Mapping
 from enum import StrEnum
 
 
 class IssueCode(StrEnum):
-    """What is wrong with a record in the hygiene tray (DESIGN.md §5, table of issues)."""
+    """What is wrong with a record in the hygiene tray (docs/design.md#the-rules, table of
+    issues)."""
 
     MISSING_VENDOR = "MISSING_VENDOR"
     POSSIBLE_DUPLICATE = "POSSIBLE_DUPLICATE"
@@ -67,4 +69,4 @@ SEVERITY: Mapping[IssueCode, Severity] = {
     IssueCode.MISSING_TERMS: Severity.LOW,
     IssueCode.DUPLICATE_NAME: Severity.MEDIUM,
 }
-"""DESIGN.md §5's severity of each issue."""
+"""docs/design.md#the-rules's severity of each issue."""

@@ -1,4 +1,5 @@
-"""Hygiene checks of bills and invoices: the document rows of DESIGN.md §5's issue table.
+"""Hygiene checks of bills and invoices: the document rows of docs/design.md#the-rules's issue
+table.
 
 Each row is read once into a small snapshot before the checks run: attribute access on mapped
 rows goes through SQLAlchemy's instrumentation, and with 20,000 bills reading every column a dozen

@@ -67,7 +67,7 @@ def issue(
     amount: Decimal,
     related: RelatedRecord | None = None,
 ) -> HygieneIssue:
-    """An issue with DESIGN.md's severity for ``code``."""
+    """An issue with the fixed severity (``SEVERITY``) for ``code``."""
     return HygieneIssue(code, SEVERITY[code], message, field, amount, related)
 
 
@@ -83,7 +83,8 @@ def make_item(
     counterparty_qbo_id: str | None = None,
     counterparty_name: str | None = None,
 ) -> HygieneItem | None:
-    """An item holding ``issues`` worst first (then in DESIGN.md's table order), or ``None``."""
+    """An item holding ``issues`` worst first (then in ``IssueCode``'s order), or
+    ``None``."""
     ordered = sorted(issues, key=lambda found: (-found.severity.rank, _CODE_ORDER[found.code]))
     if not ordered:
         return None

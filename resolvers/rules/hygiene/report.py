@@ -1,6 +1,6 @@
 """The hygiene tray of one business: every flagged record, and the hygiene score.
 
-Which records are examined (interpretation; DESIGN.md says "over the open items"):
+Which records are examined (interpretation; the product brief says "over the open items"):
 
 - bills and invoices that are not deleted and either open (balance > 0) or with a zero total: a
   zero-total document has a zero balance, so it is never "open", yet it is exactly what
@@ -83,7 +83,8 @@ def assess_hygiene(
     thresholds: Thresholds,
     currency: str = "USD",
 ) -> HygieneReport:
-    """Every issue of DESIGN.md §5's table for one business's rows, and its hygiene score.
+    """Every issue of docs/design.md#the-rules's table for one business's rows, and its hygiene
+    score.
 
     Args:
         bill_lines: lines of those bills, in any order (grouped here by ``bill_id``).

@@ -24,7 +24,7 @@ def opportunity(
 @pytest.mark.parametrize(
     ("percent", "discount_days", "net_days", "expected"),
     [
-        ("2", 10, 30, "36.50"),  # DESIGN.md's "about 36.5%": 2 * 365 / 20
+        ("2", 10, 30, "36.50"),  # the product brief's "about 36.5%": 2 * 365 / 20
         ("1", 10, 30, "18.25"),
         ("1.5", 15, 45, "18.25"),  # 1.5 * 365 / 30
         ("3", 10, 60, "21.90"),
