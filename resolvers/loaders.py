@@ -22,7 +22,7 @@ from domains.assessments.queries import AssessmentKey
 from domains.banking import loaders as banking_loaders
 from domains.banking.models import Account, Purchase
 from domains.core import loaders as core_loaders
-from domains.core.models import Term
+from domains.core.models import SyncRun, Term
 from domains.decisions import loaders as decisions_loaders
 from domains.decisions.models import BillDecision
 from domains.row_loaders import RowsByBusiness, RowsById, rows_since
@@ -73,6 +73,8 @@ class Loaders:
         self.invoice_by_id: RowsById[Invoice] = RowsById(sessions, allowed, Invoice)
         self.vendor_by_id: RowsById[Vendor] = RowsById(sessions, allowed, Vendor)
         self.customer_by_id: RowsById[Customer] = RowsById(sessions, allowed, Customer)
+        self.bill_decision_by_id: RowsById[BillDecision] = RowsById(sessions, allowed, BillDecision)
+        self.sync_run_by_id: RowsById[SyncRun] = RowsById(sessions, allowed, SyncRun)
         self.assessments = assessment_loaders.AssessmentsByKey(sessions, allowed)
         self.assessment_details = assessment_loaders.DetailsById(sessions)
         self.assessment_pages = assessment_loaders.Pages(sessions)

@@ -116,7 +116,10 @@ class Business(Node):
     ) -> DecisionConsole:
         return await resolve_decision_console(info, self.row, wanted=filter, as_of=as_of)
 
-    @strawberry.field(description="The weekly digest, computed live.")
+    @strawberry.field(
+        description="The digest of this week (or of `weekOf`), from the business's current "
+        "assessment."
+    )
     async def digest(
         self,
         info: Info,

@@ -108,7 +108,8 @@ class Query:
             strawberry.ID,
             strawberry.argument(
                 description="A global id, as any `id` field returns it: a Bill, Invoice, "
-                "Vendor, Customer, Business, StoredDigest, or (for admins) DigestRun."
+                "Vendor, Customer, Business, BillDecision, SyncRun, StoredDigest, or (for "
+                "admins) DigestRun."
             ),
         ],
     ) -> Node | None:
@@ -132,6 +133,12 @@ class Query:
         if type_name == "Customer":
             customer = await loaders.customer_by_id.load(pk)
             return Customer.from_row(customer, app_url) if customer else None
+        if type_name == "BillDecision":
+            decision = await loaders.bill_decision_by_id.load(pk)
+            return BillDecision.from_row(decision) if decision else None
+        if type_name == "SyncRun":
+            run = await loaders.sync_run_by_id.load(pk)
+            return SyncRun.from_row(run) if run else None
         if type_name in ("DigestRun", "StoredDigest"):
             return await resolve_digest_node(info, type_name, pk)
         return None
@@ -211,7 +218,9 @@ class Query:
         return await resolve_decision_console(info, business, wanted=filter, as_of=as_of)
 
     @strawberry.field(
-        description="The digest of one business, computed live.", permission_classes=[IsViewer]
+        description="The digest of one business for the week of `weekOf` (default: this week), "
+        "from its current assessment.",
+        permission_classes=[IsViewer],
     )
     async def digest(
         self,

@@ -11,7 +11,9 @@ from datetime import date
 from typing import Any
 
 import pytest
+from strawberry.relay import from_base64
 
+from domains.core.models import SyncRun
 from schema.relay import global_id
 from sync.fakeqbo.generator import CompanySize, generate_companies
 from tests.conftest import Database
@@ -166,6 +168,65 @@ async def _node_is_unreachable(api: Api, world: World, kind: str) -> None:
         seen_by_admin = await api.query(NODE, world.admin, id=b_id)
         assert seen_by_admin["data"]["node"]["id"] == b_id  # a real row of B
         assert await api.query(NODE, world.viewer_a, id=b_id) == unknown, b_id
+
+
+DECIDE_INPUT = """
+mutation($input: DecideBillInput!) { decideBill(input: $input) { id } }
+"""
+RECORD = """
+query($id: ID!) {
+  node(id: $id) {
+    __typename id
+    ... on BillDecision { billId action }
+    ... on SyncRun { businessId kind status }
+  }
+}
+"""
+
+
+async def test_decisions_and_sync_runs_are_nodes_only_their_business_reaches(
+    api: Api, world: World, database: Database
+) -> None:
+    """Every type implementing Node is refetchable by its id (Relay), and scoped like the rest."""
+    ids: dict[str, list[str]] = {}
+    for tenant, token in ((world.a, world.operator_a), (world.b, world.admin)):
+        decision = {"billId": tenant.open_bills[0], "action": "DELAY_TO", "date": "2026-12-31"}
+        body = await api.query(DECIDE_INPUT, token, input=decision)
+        assert "errors" not in body, body
+        run = SyncRun(business_id=int(global_pk(tenant.id)), kind="full", status="succeeded")
+        async with database.sessions.begin() as session:
+            session.add(run)
+        ids[tenant.name] = [body["data"]["decideBill"]["id"], global_id("SyncRun", run.id)]
+
+    a_decision, a_run = ids[world.a.name]
+    own = await api.query(RECORD, world.viewer_a, id=a_decision)
+    assert own["data"]["node"] == {
+        "__typename": "BillDecision",
+        "id": a_decision,
+        "billId": world.a.open_bills[0],
+        "action": "DELAY_TO",
+    }
+    run = await api.query(RECORD, world.viewer_a, id=a_run)
+    assert run["data"]["node"] == {
+        "__typename": "SyncRun",
+        "id": a_run,
+        "businessId": world.a.id,
+        "kind": "full",
+        "status": "succeeded",
+    }
+    unknown = {"data": {"node": None}}
+    assert await api.query(RECORD, world.viewer_a, id=never("BillDecision")) == unknown
+    assert await api.query(RECORD, world.viewer_a, id=never("SyncRun")) == unknown
+    for b_id in ids[world.b.name]:
+        assert (await api.query(RECORD, world.admin, id=b_id))["data"]["node"]["id"] == b_id
+        assert await api.query(RECORD, world.viewer_a, id=b_id) == unknown
+
+
+def global_pk(business_id: str) -> int:
+    """The database id inside a Business's global id."""
+    type_name, pk = from_base64(business_id)
+    assert type_name == "Business"
+    return int(pk)
 
 
 async def test_nested_views_of_another_tenant_are_unreachable(api: Api, world: World) -> None:
