@@ -18,6 +18,7 @@ import asyncio
 import logging
 from collections.abc import Collection
 from functools import partial
+from typing import Protocol
 
 import httpx
 from sqlalchemy import select
@@ -33,7 +34,7 @@ from app.settings import Settings
 from domains.core.models import Business
 from sync.connection import connect_realm
 from sync.dispatcher import SyncDispatcher
-from sync.engine import sync_businesses
+from sync.engine import Trigger, sync_businesses
 from sync.errors import SyncError
 from sync.oauth_state import InvalidState, spend_state
 from sync.webhooks import (
@@ -46,6 +47,21 @@ from sync.webhooks import (
 )
 
 logger = logging.getLogger(__name__)
+
+
+class Wakeable(Protocol):
+    def wake(self) -> None: ...
+
+
+class SyncResources(Protocol):
+    """What the routes use of the server's resources (``app.asgi.Resources``)."""
+
+    @property
+    def sessions(self) -> async_sessionmaker[AsyncSession]: ...
+    @property
+    def http(self) -> httpx.AsyncClient: ...
+    @property
+    def assessment_job(self) -> Wakeable: ...
 
 
 def qbo_routes(settings: Settings) -> list[Route]:
@@ -74,30 +90,36 @@ def qbo_routes(settings: Settings) -> list[Route]:
         resources = request.app.state.resources
         # Registered before answering, so the order of notifications decides what runs.
         syncs = [
-            dispatcher.request(
-                realm_id, partial(_sync_realm, resources.sessions, resources.http, realm_id)
-            )
+            dispatcher.request(realm_id, partial(_sync_realm, resources, realm_id))
             for realm_id in sorted(realms)
         ]
         task = BackgroundTask(_until_synced, syncs) if syncs else None
         return JSONResponse({"status": "accepted", "realms": len(realms)}, background=task)
 
-    async def _sync_realm(
-        sessions: async_sessionmaker[AsyncSession], http: httpx.AsyncClient, realm_id: str
-    ) -> None:
+    async def _sync_realm(resources: SyncResources, realm_id: str) -> None:
         try:
-            business_ids = await _connected_businesses(sessions, [realm_id])
+            business_ids = await _connected_businesses(resources.sessions, [realm_id])
             if business_ids:
-                await sync_businesses(
-                    business_ids,
-                    sessions=sessions,
-                    http=http,
-                    settings=settings.qbo,
-                    secret_key=settings.secret_key,
-                    trigger="webhook",
-                )
+                await _sync_and_assess(resources, business_ids, trigger="webhook")
         except Exception:
             logger.exception("webhook-triggered sync of realm %s failed", realm_id)
+
+    async def _sync_and_assess(
+        resources: SyncResources, business_ids: list[int], trigger: Trigger
+    ) -> None:
+        """Sync, then wake the assessment job so the views reflect the new books without waiting
+        for its next poll (a request in between would recompute on read anyway)."""
+        try:
+            await sync_businesses(
+                business_ids,
+                sessions=resources.sessions,
+                http=resources.http,
+                settings=settings.qbo,
+                secret_key=settings.secret_key,
+                trigger=trigger,
+            )
+        finally:
+            resources.assessment_job.wake()
 
     async def callback(request: Request) -> Response:
         params = request.query_params
@@ -137,12 +159,7 @@ def qbo_routes(settings: Settings) -> list[Route]:
         assert business.id is not None
         response = respond(request, connected_page(business_id=business.id, name=business.name))
         response.background = BackgroundTask(
-            sync_businesses,
-            [business.id],
-            sessions=resources.sessions,
-            http=resources.http,
-            settings=settings.qbo,
-            secret_key=settings.secret_key,
+            _sync_and_assess, resources, [business.id], trigger="manual"
         )
         return response
 

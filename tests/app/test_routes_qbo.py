@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -23,6 +23,8 @@ from sqlalchemy import func, select
 from starlette.applications import Starlette
 
 from app.asgi import create_app
+from app.job_options import AssessmentJobOptions
+from domains.assessments.models import Assessment
 from domains.core.models import Business, SyncRun
 from sync.fakeqbo.server import Fault
 from sync.oauth import TokenCipher
@@ -454,3 +456,51 @@ async def test_the_callback_reports_a_refused_code(bench: Bench, runway: httpx.A
     assert response.json()["status"] == "error"
     async with bench.database.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(Business)) == 0
+
+
+async def polled(
+    read: Callable[[], Awaitable[tuple[int, int | None]]],
+    done: Callable[[tuple[int, int | None]], bool],
+) -> tuple[int, int | None]:
+    """Read (bounded) until ``done`` holds of what was read, while the server's tasks progress."""
+    async with asyncio.timeout(10):
+        while True:
+            found = await read()
+            if done(found):
+                return found
+            await asyncio.sleep(0.01)
+
+
+async def test_a_webhook_sync_wakes_the_assessment_job(bench: Bench) -> None:
+    """After a webhook's sync, the job assesses the new books at once, not at its next poll (an
+    hour here): the stored assessment catches up with the business's data version."""
+    changed, _ = bench.realms
+    await synced_then_changed(bench, changed)
+    business_id = bench.business_ids[changed]
+    settings = bench.settings.model_copy(
+        update={"assessments": AssessmentJobOptions(poll_seconds=3600)}
+    )
+    app = create_app(settings)
+
+    async def assessed_version() -> tuple[int, int | None]:
+        async with bench.database.sessions() as session:
+            version = await session.scalar(
+                select(Business.data_version).where(Business.id == business_id)
+            )
+            stored = await session.scalar(
+                select(func.max(Assessment.data_version)).where(
+                    Assessment.business_id == business_id
+                )
+            )
+        assert version is not None
+        return version, stored
+
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://runway.test") as http:
+            before, _ = await polled(assessed_version, lambda found: found[1] is not None)
+            body, headers = signed(legacy(changed))
+            assert (await http.post("/webhooks/qbo", content=body, headers=headers)).is_success
+            await until_finished(bench)
+            version, _ = await polled(assessed_version, lambda found: found[0] == found[1])
+    assert version > before  # the webhook's sync changed the books, and the job followed
