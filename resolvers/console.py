@@ -5,12 +5,14 @@ totals from its summary, pages of bills and invoices from its rows, cut in SQL i
 order. A filter narrows the rows; it never re-scores them.
 """
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from domains.assessments.pages import BillCriteria, InvoiceCriteria, bill_totals, invoice_totals
+from domains.assessments.loaders import TotalsKey
+from domains.assessments.pages import BillCriteria, GroupTotal, InvoiceCriteria
 from domains.core.models import Business
 from resolvers.assessment_records import BILL, INVOICE, PayPlanHeadline
 from resolvers.loaders import Loaders
@@ -97,17 +99,13 @@ class DecisionConsole:
         """Totals of the bills and invoices in view (the stored ones without a filter)."""
         if not self._filtered:
             return self._stored_summary
-        async with self._loaders.sessions() as session:
-            groups = await bill_totals(
-                session,
-                assessment_id=self._assessment_id,
-                conditions=self._bills.conditions(),
-            )
-            collect_count, collect_amount = await invoice_totals(
-                session,
-                assessment_id=self._assessment_id,
-                conditions=self._invoices.conditions(),
-            )
+        bills, invoices = await asyncio.gather(
+            self._loaders.bill_totals.load(TotalsKey(self._bills, self._assessment_id)),
+            self._loaders.invoice_totals.load(TotalsKey(self._invoices, self._assessment_id)),
+        )
+        groups: dict[str, GroupTotal] = bills
+        collect: tuple[int, Decimal] = invoices
+        collect_count, collect_amount = collect
 
         def group(name: BillGroup) -> tuple[int, Decimal]:
             total = groups.get(name.value)

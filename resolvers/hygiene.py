@@ -10,7 +10,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from domains.assessments.pages import ItemCriteria, item_totals
+from domains.assessments.loaders import TotalsKey
+from domains.assessments.pages import ItemCriteria, ItemTotals
 from domains.core.models import Business
 from resolvers.assessment_records import HYGIENE_ITEM, HygieneHeadline, code_mask
 from resolvers.errors import InvalidRequest
@@ -104,10 +105,9 @@ class HygieneTray:
         """The counts of every record the filter selects (the whole tray without one)."""
         if not self._filtered:
             return self.headline.counts
-        async with self._loaders.sessions() as session:
-            totals = await item_totals(
-                session, assessment_id=self._assessment_id, conditions=self._criteria.conditions()
-            )
+        totals: ItemTotals = await self._loaders.item_totals.load(
+            TotalsKey(self._criteria, self._assessment_id)
+        )
         return HygieneCounts(
             item_count=totals.item_count,
             issue_count=totals.issue_count,

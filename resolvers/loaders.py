@@ -79,6 +79,9 @@ class Loaders:
         self.assessment_details = assessment_loaders.DetailsById(sessions)
         self.assessment_pages = assessment_loaders.Pages(sessions)
         self.assessment_counts = assessment_loaders.Counts(sessions)
+        self.item_totals = assessment_loaders.ItemTotals(sessions)
+        self.bill_totals = assessment_loaders.BillTotals(sessions)
+        self.invoice_totals = assessment_loaders.InvoiceTotals(sessions)
         self._windows: dict[tuple[str, date], RowsByBusiness[Any]] = {}
         self._results: dict[Hashable, asyncio.Future[Any]] = {}
 

@@ -152,3 +152,72 @@ class Counts(DataLoader[CountKey, int]):
                 for assessment_id, count in counts.items():
                     found[CountKey(kind, criteria, group, assessment_id)] = count
         return [found.get(key, 0) for key in keys]
+
+
+@dataclass(frozen=True)
+class TotalsKey:
+    """The totals of one assessment's records that ``criteria`` select."""
+
+    criteria: Criteria
+    assessment_id: int
+
+
+class _Totals(DataLoader[TotalsKey, Any]):
+    """Totals of filtered records; keys that differ only by assessment share one statement."""
+
+    def __init__(self, sessions: Sessions) -> None:
+        super().__init__()
+        self._sessions = sessions
+
+    async def totals(
+        self, session: AsyncSession, criteria: Criteria, assessment_ids: Collection[int]
+    ) -> dict[int, Any]:
+        raise NotImplementedError
+
+    async def batch_load_fn(self, keys: Sequence[TotalsKey]) -> list[Any]:
+        by_criteria: dict[Criteria, set[int]] = defaultdict(set)
+        for key in keys:
+            by_criteria[key.criteria].add(key.assessment_id)
+        found: dict[TotalsKey, Any] = {}
+        async with self._sessions() as session:
+            for criteria, ids in by_criteria.items():
+                for assessment_id, totals in (await self.totals(session, criteria, ids)).items():
+                    found[TotalsKey(criteria, assessment_id)] = totals
+        return [found[key] for key in keys]
+
+
+def _conditions(criteria: Criteria) -> list[ColumnElement[bool]]:
+    return criteria.conditions() if criteria is not None else []
+
+
+class ItemTotals(_Totals):
+    """``pages.item_totals`` of many assessments at once."""
+
+    async def totals(
+        self, session: AsyncSession, criteria: Criteria, assessment_ids: Collection[int]
+    ) -> dict[int, Any]:
+        return await pages.item_totals(
+            session, assessment_ids=assessment_ids, conditions=_conditions(criteria)
+        )
+
+
+class BillTotals(_Totals):
+    """``pages.bill_totals`` of many assessments at once."""
+
+    async def totals(
+        self, session: AsyncSession, criteria: Criteria, assessment_ids: Collection[int]
+    ) -> dict[int, Any]:
+        return await pages.bill_totals(
+            session, assessment_ids=assessment_ids, conditions=_conditions(criteria)
+        )
+
+
+class InvoiceTotals(_Totals):
+    """``pages.invoice_totals`` of many assessments at once."""
+
+    async def totals(
+        self, session: AsyncSession, criteria: Criteria, assessment_ids: Collection[int]
+    ) -> dict[int, Any]:
+        return await pages.invoice_totals(
+            session, assessment_ids=assessment_ids, conditions=_conditions(criteria)
+        )

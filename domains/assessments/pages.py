@@ -173,31 +173,48 @@ class ItemTotals:
     amount_at_stake: Decimal
 
 
+NO_MONEY = Decimal("0.00")
+"""The total of no rows, as ``Money`` presents a zero sum."""
+
+
 def _money_sum(column: Any) -> Any:
     return func.coalesce(func.sum(column), 0, type_=Money)
 
 
 async def item_totals(
-    session: AsyncSession, *, assessment_id: int, conditions: Sequence[ColumnElement[bool]]
-) -> ItemTotals:
-    """The counts of the flagged records of one assessment that meet ``conditions``."""
+    session: AsyncSession,
+    *,
+    assessment_ids: Collection[int],
+    conditions: Sequence[ColumnElement[bool]],
+) -> dict[int, ItemTotals]:
+    """The counts of the flagged records of each assessment that meet ``conditions`` (one
+    statement, however many assessments: a filtered overview stays constant in statements)."""
     model = AssessedHygieneItem
 
     def severity(rank: int) -> Any:
         return func.coalesce(func.sum(case((col(model.severity_rank) == rank, 1), else_=0)), 0)
 
-    statement = select(
-        func.count(),
-        func.coalesce(func.sum(col(model.issue_count)), 0),
-        severity(HIGH_RANK),
-        severity(MEDIUM_RANK),
-        severity(LOW_RANK),
-        _money_sum(col(model.amount)),
-    ).where(col(model.assessment_id) == assessment_id, *conditions)
-    row = (await session.execute(statement)).one()
-    return ItemTotals(
-        int(row[0]), int(row[1]), int(row[2]), int(row[3]), int(row[4]), Decimal(row[5])
+    statement = (
+        select(
+            col(model.assessment_id),
+            func.count(),
+            func.coalesce(func.sum(col(model.issue_count)), 0),
+            severity(HIGH_RANK),
+            severity(MEDIUM_RANK),
+            severity(LOW_RANK),
+            _money_sum(col(model.amount)),
+        )
+        .where(col(model.assessment_id).in_(list(assessment_ids)), *conditions)
+        .group_by(col(model.assessment_id))
     )
+    found = {
+        row[0]: ItemTotals(
+            int(row[1]), int(row[2]), int(row[3]), int(row[4]), int(row[5]), Decimal(row[6])
+        )
+        for row in (await session.execute(statement)).all()
+    }
+    none = ItemTotals(0, 0, 0, 0, 0, NO_MONEY)
+    return {assessment_id: found.get(assessment_id, none) for assessment_id in assessment_ids}
 
 
 @dataclass(frozen=True)
@@ -210,33 +227,48 @@ class GroupTotal:
 
 
 async def bill_totals(
-    session: AsyncSession, *, assessment_id: int, conditions: Sequence[ColumnElement[bool]]
-) -> dict[str, GroupTotal]:
-    """The bills of one assessment that meet ``conditions``, totalled per console group."""
+    session: AsyncSession,
+    *,
+    assessment_ids: Collection[int],
+    conditions: Sequence[ColumnElement[bool]],
+) -> dict[int, dict[str, GroupTotal]]:
+    """The bills of each assessment that meet ``conditions``, totalled per console group."""
     model = AssessedBill
     statement = (
         select(
+            col(model.assessment_id),
             col(model.bill_group),
             func.count(),
             _money_sum(col(model.amount)),
             _money_sum(col(model.discount_savings)),
         )
-        .where(col(model.assessment_id) == assessment_id, *conditions)
-        .group_by(col(model.bill_group))
+        .where(col(model.assessment_id).in_(list(assessment_ids)), *conditions)
+        .group_by(col(model.assessment_id), col(model.bill_group))
     )
-    return {
-        row[0]: GroupTotal(int(row[1]), Decimal(row[2]), Decimal(row[3]))
-        for row in (await session.execute(statement)).all()
+    found: dict[int, dict[str, GroupTotal]] = {
+        assessment_id: {} for assessment_id in assessment_ids
     }
+    for row in (await session.execute(statement)).all():
+        found[row[0]][row[1]] = GroupTotal(int(row[2]), Decimal(row[3]), Decimal(row[4]))
+    return found
 
 
 async def invoice_totals(
-    session: AsyncSession, *, assessment_id: int, conditions: Sequence[ColumnElement[bool]]
-) -> tuple[int, Decimal]:
-    """How many invoices of one assessment meet ``conditions``, and their balances."""
+    session: AsyncSession,
+    *,
+    assessment_ids: Collection[int],
+    conditions: Sequence[ColumnElement[bool]],
+) -> dict[int, tuple[int, Decimal]]:
+    """How many invoices of each assessment meet ``conditions``, and their balances."""
     model = AssessedInvoice
-    statement = select(func.count(), _money_sum(col(model.amount))).where(
-        col(model.assessment_id) == assessment_id, *conditions
+    statement = (
+        select(col(model.assessment_id), func.count(), _money_sum(col(model.amount)))
+        .where(col(model.assessment_id).in_(list(assessment_ids)), *conditions)
+        .group_by(col(model.assessment_id))
     )
-    row = (await session.execute(statement)).one()
-    return int(row[0]), Decimal(row[1])
+    found = {
+        row[0]: (int(row[1]), Decimal(row[2])) for row in (await session.execute(statement)).all()
+    }
+    return {
+        assessment_id: found.get(assessment_id, (0, NO_MONEY)) for assessment_id in assessment_ids
+    }

@@ -19,6 +19,19 @@ from tests.statements import counting_statements, tables_read
 
 AS_OF = date(2026, 11, 20)
 OVERVIEW = (Path(__file__).parents[2] / "docs" / "queries" / "advisor_overview.graphql").read_text()
+FILTERED_OVERVIEW = """
+{
+  businesses(first: 100) {
+    edges {
+      node {
+        name
+        hygiene(first: 0, filter: {minSeverity: HIGH}) { matching { itemCount amountAtStake } }
+        decisions(filter: {minAmount: "100"}) { summary { mustPayCount toCollectCount } }
+      }
+    }
+  }
+}
+"""
 
 HYGIENE_TRAY = """
 query Tray($businessId: ID!) {
@@ -129,6 +142,18 @@ async def test_overview_costs_the_same_statements_for_5_and_100_businesses(
     )
     assert tables_read(small_statements) == overview_tables
     assert tables_read(large_statements) == overview_tables
+
+    # Filtered, the totals beside the pages are counted in SQL: one statement per kind of
+    # record for every business on the page, never one per business.
+    small, small_statements = await _measure(api, database, FILTERED_OVERVIEW, token_few)
+    large, large_statements = await _measure(api, database, FILTERED_OVERVIEW, token_all)
+    assert len(large["businesses"]["edges"]) == 100
+    assert any(e["node"]["hygiene"]["matching"]["itemCount"] for e in large["businesses"]["edges"])
+    filtered_tables = sorted(
+        [*overview_tables, "assessed_hygiene_item", "assessed_bill", "assessed_invoice"]
+    )
+    assert tables_read(small_statements) == filtered_tables
+    assert tables_read(large_statements) == filtered_tables
 
 
 def _rows_behind(view: dict[str, Any]) -> int:

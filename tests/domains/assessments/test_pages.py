@@ -231,9 +231,11 @@ async def test_item_criteria_select_exactly_their_rows_with_exact_totals(
             counts = await pages.count_rows(
                 session, AssessedHygieneItem, assessment_ids=[assessment_id], conditions=conditions
             )
-            totals = await pages.item_totals(
-                session, assessment_id=assessment_id, conditions=conditions
-            )
+            totals = (
+                await pages.item_totals(
+                    session, assessment_ids=[assessment_id], conditions=conditions
+                )
+            )[assessment_id]
         assert found[assessment_id] == [row["sort_key"] for row in expected], criteria
         assert counts == {assessment_id: len(expected)}, criteria
         assert totals == pages.ItemTotals(
@@ -330,9 +332,11 @@ async def test_bill_criteria_select_exactly_their_rows_with_group_totals(
         expected = [row for row in BILLS if wanted(row)]
         found = await page(database, AssessedBill, [assessment_id], conditions=conditions)
         async with database.sessions() as session:
-            totals = await pages.bill_totals(
-                session, assessment_id=assessment_id, conditions=conditions
-            )
+            totals = (
+                await pages.bill_totals(
+                    session, assessment_ids=[assessment_id], conditions=conditions
+                )
+            )[assessment_id]
         assert found[assessment_id] == [row["sort_key"] for row in expected], criteria
         groups = {row["bill_group"] for row in expected}
         assert totals == {
@@ -381,9 +385,11 @@ async def test_invoice_criteria_select_exactly_their_rows_with_totals(
         expected = [row for row in INVOICES if wanted(row)]
         found = await page(database, AssessedInvoice, [assessment_id], conditions=conditions)
         async with database.sessions() as session:
-            totals = await pages.invoice_totals(
-                session, assessment_id=assessment_id, conditions=conditions
-            )
+            totals = (
+                await pages.invoice_totals(
+                    session, assessment_ids=[assessment_id], conditions=conditions
+                )
+            )[assessment_id]
         assert found[assessment_id] == [row["sort_key"] for row in expected], criteria
         assert totals == (len(expected), sum((r["amount"] for r in expected), Decimal(0)))
 
@@ -405,3 +411,26 @@ async def test_counts_of_many_assessments_are_one_statement(database: Database) 
     assert len(statements) == 1
     async with database.sessions() as session:
         assert await pages.count_rows(session, AssessedBill, assessment_ids=[], conditions=[]) == {}
+
+
+async def test_totals_of_many_assessments_are_one_statement_each(database: Database) -> None:
+    """A filtered overview totals every business's rows in one statement per kind."""
+    first_business, second_business, third_business = await business_ids(database, 3)
+    first = await stored_id(database, assessment(first_business, bills=BILLS, items=ITEMS))
+    second = await stored_id(database, assessment(second_business, invoices=INVOICES))
+    empty = await stored_id(database, assessment(third_business))
+    ids = [first, second, empty]
+
+    with counting_statements(database.url) as statements:
+        async with database.sessions() as session:
+            items = await pages.item_totals(session, assessment_ids=ids, conditions=[])
+            bills = await pages.bill_totals(session, assessment_ids=ids, conditions=[])
+            invoices = await pages.invoice_totals(session, assessment_ids=ids, conditions=[])
+
+    assert len(statements) == 3
+    assert items[first].item_count == len(ITEMS)
+    assert items[second] == items[empty] == pages.ItemTotals(0, 0, 0, 0, 0, Decimal("0.00"))
+    assert sum(total.count for total in bills[first].values()) == len(BILLS)
+    assert bills[second] == bills[empty] == {}
+    assert invoices[second] == (len(INVOICES), sum((r["amount"] for r in INVOICES), Decimal(0)))
+    assert invoices[first] == invoices[empty] == (0, Decimal("0.00"))
