@@ -44,6 +44,7 @@ from decimal import Decimal
 from domains.ap.models import Bill, BillLine, Vendor
 from domains.core.models import Term
 from domains.decisions.models import BillDecision
+from resolvers.rules.bill_reasons import bill_signals, bill_verdict
 from resolvers.rules.dates import urgency
 from resolvers.rules.decisions import decision_action, decisions_in_effect
 from resolvers.rules.discounts import DiscountOpportunity, discount_opportunity
@@ -53,12 +54,11 @@ from resolvers.rules.enums import (
     BillAction,
     BillGroup,
     DecisionAction,
-    DigestStatus,
     Signal,
     Urgency,
 )
-from resolvers.rules.labels import bill_label, plural
-from resolvers.rules.money import format_money, format_percent, round_int
+from resolvers.rules.labels import bill_label
+from resolvers.rules.money import round_int
 from resolvers.rules.runway import RunwayFigures
 from resolvers.rules.vendors import bill_term, critical_keyword, late_fee_keyword
 from resolvers.thresholds import Thresholds
@@ -193,7 +193,7 @@ def assess_bill(
     safe = latest_safe_pay_date(bill.due_date, as_of=as_of, thresholds=thresholds)
     critical = critical_keyword(vendor, bill, thresholds)
     discount = discount_opportunity(bill, term, as_of=as_of, runway=runway, thresholds=thresholds)
-    found = _signals(
+    found = bill_signals(
         bill,
         days=days,
         vendor_name=name,
@@ -230,7 +230,7 @@ def assess_bill(
             action = BillAction.DELAY
         else:
             action = BillAction.PAY_NOW if pay_date <= as_of else BillAction.SCHEDULE
-    verdict = _verdict(
+    verdict = bill_verdict(
         group=group,
         action=action,
         pay_date=pay_date,
@@ -345,91 +345,3 @@ def bill_order(bill: BillAssessment) -> tuple[int | str, ...]:
     """The console's order: highest priority first, then soonest due, then largest, then
     ``qbo_id``; a tuple of ints and strings, so a page cursor can carry it exactly."""
     return (-bill.priority, bill.due_date.toordinal(), -int(bill.amount * 10_000), bill.qbo_id)
-
-
-def _signals(
-    bill: Bill,
-    *,
-    days: int,
-    vendor_name: str | None,
-    critical: str | None,
-    late_fee: str | None,
-    discount: DiscountOpportunity | None,
-    runway: RunwayFigures,
-    thresholds: Thresholds,
-    currency: str,
-) -> list[tuple[Signal, str]]:
-    found: list[tuple[Signal, str]] = []
-    if days < 0:
-        found.append((Signal.OVERDUE, f"Overdue by {plural(-days, 'day')}"))
-    elif days <= thresholds.must_pay_within_days:
-        when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
-        found.append((Signal.DUE_SOON, f"Due {when}"))
-    if critical is not None:
-        who = vendor_name or "The vendor"
-        found.append((Signal.CRITICAL_VENDOR, f"{who} is a critical vendor ({critical})"))
-    if late_fee is not None:
-        found.append(
-            (Signal.LATE_FEE, f'Paying late may cost a late fee (the bill mentions "{late_fee}")')
-        )
-    amount = format_money(bill.balance, currency)
-    if runway.cash <= 0:
-        found.append((Signal.LARGE_VS_CASH, f"{amount} with no cash on hand"))
-    elif bill.balance > thresholds.large_bill_cash_share * runway.cash:
-        limit = format_percent(thresholds.large_bill_cash_share)
-        cash = format_money(runway.cash, currency)
-        found.append((Signal.LARGE_VS_CASH, f"{amount} is more than {limit} of cash ({cash})"))
-    if days > thresholds.can_delay_after_days and runway.status is DigestStatus.HEALTHY:
-        state = "not burning cash" if not runway.burning else f"{runway.runway_weeks} weeks"
-        found.append(
-            (Signal.DUE_LATER_HEALTHY_RUNWAY, f"Due in {days} days; runway is healthy ({state})")
-        )
-    if runway.burning and bill.balance <= thresholds.small_bill_burn_share * runway.weekly_net_burn:
-        burn = format_money(runway.weekly_net_burn, currency)
-        limit = format_percent(thresholds.small_bill_burn_share)
-        found.append(
-            (Signal.SMALL_VS_BURN, f"{amount} is at most {limit} of a week's net burn ({burn})")
-        )
-    if discount is not None and discount.runway_allows:
-        found.append(
-            (
-                Signal.TAKE_DISCOUNT,
-                f"Pay by {discount.pay_by} to take the {discount.percent.normalize():f}% "
-                f"discount: saves {format_money(discount.savings, currency)}, "
-                f"{discount.annualised_return}% a year",
-            )
-        )
-    return found
-
-
-def _verdict(
-    *,
-    group: BillGroup,
-    action: BillAction,
-    pay_date: date,
-    safe: date,
-    as_of: date,
-    critical: bool,
-    take_discount: bool,
-    decision: BillDecision | None,
-    thresholds: Thresholds,
-) -> str:
-    """The sentence that says why the bill is in its group with its action (the last reason)."""
-    if decision is not None:
-        verb = "delay it to" if action is BillAction.DELAY else "pay it on"
-        return f"{decision.decided_by} decided to {verb} {decision.decided_for}"
-    latest = (
-        f"the latest safe pay date ({plural(thresholds.payment_lead_days, 'day')} before it is due)"
-    )
-    on_time = "today" if pay_date <= as_of else f"on {pay_date}, {latest}"
-    early = "today" if pay_date <= as_of else f"on {pay_date}"
-    if group is BillGroup.MUST_PAY:
-        never = ", and a critical vendor is never delayed" if critical else ""
-        if take_discount and pay_date < safe:
-            return f"Must be paid{never}: pay {early} to take the discount"
-        return f"Must be paid{never}: pay {on_time}"
-    if take_discount:
-        return f"Worth paying early: pay {early} to take the discount"
-    if group is BillGroup.CAN_DELAY:
-        return f"Can wait: pay by {safe}, {latest}"
-    return f"Nothing urgent and nothing to gain by waiting: pay {on_time}"
