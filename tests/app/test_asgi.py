@@ -6,9 +6,11 @@ from contextlib import asynccontextmanager
 import httpx
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from starlette.applications import Starlette
 
 from app.asgi import create_app
+from app.limits import RequestLimits
 from app.migrations import code_heads, upgrade_database_async
 from app.settings import Settings
 from schema.relay import global_id
@@ -223,6 +225,85 @@ async def test_oversized_bodies_are_refused_before_parsing(client: httpx.AsyncCl
     assert streamed.status_code == 413
     after = await client.post("/graphql", json={"query": "{ viewer { name } }"})
     assert after.status_code == 200  # the server goes on answering
+
+
+async def test_database_trouble_gives_clients_the_reason_but_no_host_user_or_path(
+    database_url: str,
+) -> None:
+    """The operator's message names the host, user, database or file (the CLI and the server's
+    log); an API client, on /graphql and /healthz alike, gets the reason and nothing of that."""
+    if database_url.startswith("postgresql"):
+        url = make_url(database_url)
+        troubled = [
+            "postgresql+asyncpg://runway_secret_user@127.0.0.1:1/runway_secret_db",
+            url.set(database="runway_never_created").render_as_string(hide_password=False),
+            url.set(username="runway_no_such_role").render_as_string(hide_password=False),
+        ]
+        hidden = ["127.0.0.1", "runway_secret", "runway_never_created", "runway_no_such_role"]
+    else:
+        directory = database_url.removeprefix("sqlite+aiosqlite:///").rsplit("/", 1)[0]
+        troubled = [database_url.replace("/runway.db", "/gone/runway.db")]
+        hidden = [directory, "gone"]
+    reasons = []
+    for troubled_url in troubled:
+        async with served(troubled_url, token="rwy_anything") as http:
+            answers = [
+                await http.post("/graphql", json={"query": "{ viewer { name } }"}),
+                await http.get("/healthz"),
+            ]
+        for answer in answers:
+            assert answer.status_code == 503, answer.text
+            assert [part for part in hidden if part in answer.text] == [], answer.text
+        reasons.append(answers[0].json()["errors"][0]["extensions"]["reason"])
+    expected = ["unreachable", "missing", "login_refused"]
+    assert reasons == (expected if len(troubled) == 3 else ["cannot_open"])
+
+
+async def test_cors_answers_only_the_configured_origins_and_never_with_credentials(
+    database: Database,
+) -> None:
+    token = await make_token(database.sessions)
+    allowed, other = "https://app.example.com", "https://evil.example"
+    settings = Settings(
+        database_url=database.url,
+        cors_origins=[allowed],
+        requests=RequestLimits(burst=2, per_second=0.001),  # the third request is refused
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    preflight = {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization, content-type",
+    }
+    request = {"json": {"query": "{ viewer { name } }"}}
+    bearer = {"Authorization": f"Bearer {token}"}
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://runway.test") as http:
+            granted = await http.options("/graphql", headers={"Origin": allowed, **preflight})
+            refused = await http.options("/graphql", headers={"Origin": other, **preflight})
+            mine = await http.post("/graphql", headers={"Origin": allowed, **bearer}, **request)
+            theirs = await http.post("/graphql", headers={"Origin": other, **bearer}, **request)
+            limited = await http.post("/graphql", headers={"Origin": allowed, **bearer}, **request)
+
+    assert granted.status_code == 200
+    assert granted.headers["access-control-allow-origin"] == allowed
+    assert set(granted.headers["access-control-allow-methods"].split(", ")) == {"GET", "POST"}
+    assert "access-control-allow-credentials" not in granted.headers
+    assert refused.status_code == 400
+    assert "access-control-allow-origin" not in refused.headers
+    assert mine.headers["access-control-allow-origin"] == allowed
+    assert "access-control-allow-credentials" not in mine.headers
+    assert "access-control-allow-origin" not in theirs.headers  # a browser can't read it
+    # Refusals are labelled too, so the allowed app can read its 429 and Retry-After.
+    assert limited.status_code == 429
+    assert limited.headers["access-control-allow-origin"] == allowed
+
+    # Without RUNWAY_CORS_ORIGINS, no origin is allowed at all.
+    async with served(database.url, token=token) as http:
+        plain = await http.post("/graphql", headers={"Origin": allowed}, **request)
+    assert plain.status_code == 200
+    assert "access-control-allow-origin" not in plain.headers
 
 
 async def test_a_request_finding_no_free_connection_is_a_503_to_retry(database: Database) -> None:

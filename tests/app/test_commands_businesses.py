@@ -108,3 +108,31 @@ async def test_unknown_and_malformed_ids_are_named(database_url: str) -> None:
     ]:
         code, output = await runway(*args, database_url=database_url)
         assert (code, says in output) == (2, True), output
+
+
+async def test_keep_tokens_leaves_the_tokens_and_names_print_as_written(
+    database_url: str,
+) -> None:
+    """A QBO company name is text, never rich markup: brackets print as they are (an
+    unbalanced ``[/]`` used to be a crash, ``[bold]`` a silent change of the name)."""
+    await demo_database(database_url)
+    await _scoped_token(database_url, 1, 2)
+    name = "Bell [/] & [bold]Sons[/bold]"
+    engine = create_engine(database_url)
+    try:
+        async with create_session_factory(engine).begin() as session:
+            await session.execute(update(Business).where(col(Business.id) == 1).values(name=name))
+    finally:
+        await engine.dispose()
+
+    code, output = await runway(
+        "business", "deactivate", FIRST, "--keep-tokens", database_url=database_url
+    )
+    assert (code, f"Deactivated business 1 ({name})." in output) == (0, True), output
+    assert "Taken out of" not in output
+    code, output = await runway("token", "list", database_url=database_url)
+    assert [line.split()[:5] for line in output.splitlines() if "dana" in line] == [
+        ["1", "dana", "viewer", "1,", "2"]
+    ]
+    code, output = await runway("business", "list", database_url=database_url)
+    assert (code, name in output) == (0, True), output

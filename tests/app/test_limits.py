@@ -155,3 +155,18 @@ def test_requests_count_against_their_token_else_their_address() -> None:
     assert client_key(scope([])) == "address:10.1.2.3"
     assert client_key(scope([(b"authorization", b"Basic abc")])) == "address:10.1.2.3"
     assert client_key({"headers": []}) == "address:unknown"
+
+
+async def test_the_body_limit_guards_every_route_the_webhook_included(serve: Serve) -> None:
+    """The webhook is unauthenticated and reads its whole body to check the signature: the
+    body limit refuses an oversized one before that, as it does for /graphql."""
+    http = await serve(RequestLimits())
+    oversized = b"[" + b"0," * 600_000 + b"0]"  # 1.2 MB of valid JSON
+    for path in ("/webhooks/qbo", "/graphql"):
+        response = await http.post(
+            path, content=oversized, headers={"Content-Type": "application/json"}
+        )
+        assert response.status_code == 413, path
+        assert response.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+    unsigned = await http.post("/webhooks/qbo", content=b"[]")  # within the limit: verified
+    assert unsigned.status_code == 401

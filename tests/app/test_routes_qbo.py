@@ -449,6 +449,21 @@ async def test_the_callback_reports_a_declined_consent(runway: httpx.AsyncClient
     assert page.status_code == 400 and "QuickBooks did not connect" in page.text
 
 
+async def test_the_error_the_callback_echoes_is_cut_short_and_escaped(
+    runway: httpx.AsyncClient,
+) -> None:
+    """``error`` is read before ``state`` (so from a link anyone can craft): the page may quote
+    it, but only its first 100 characters and as text, never as markup."""
+    markup = '<script>alert("x")</script>'
+    crafted = markup + "A" * 200
+    page = await runway.get("/qbo/callback", params={"error": crafted}, headers=BROWSER)
+    assert page.status_code == 400
+    assert "<script>alert" not in page.text
+    assert "&lt;script&gt;alert(" in page.text
+    kept = 100 - len(markup)
+    assert "A" * kept in page.text and "A" * (kept + 1) not in page.text
+
+
 async def test_the_callback_reports_a_refused_code(bench: Bench, runway: httpx.AsyncClient) -> None:
     params = {"code": "not-a-code", "realmId": bench.realms[0], "state": sign_state(SECRET_KEY)}
     response = await runway.get("/qbo/callback", params=params, headers=API_CLIENT)

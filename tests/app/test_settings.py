@@ -124,3 +124,27 @@ def test_valid_values_are_normalised(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.log_level == "DEBUG"
     assert settings.digest_schedule == "0 7 * * FRI"
     assert settings.smtp_url is None
+
+
+def test_production_refuses_a_short_secret_key_without_repeating_it() -> None:
+    short = "k" * 31
+    with pytest.raises(ValidationError) as caught:
+        Settings(environment="prod", secret_key=short, _env_file=None)  # type: ignore[arg-type,call-arg]
+    described = describe_settings_error(caught.value)
+    assert "RUNWAY_SECRET_KEY" in described and short not in described
+    assert Settings(environment="prod", secret_key="k" * 32, _env_file=None)  # type: ignore[arg-type,call-arg]
+
+
+def test_secrets_are_masked_wherever_settings_are_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    secrets = {
+        "RUNWAY_SECRET_KEY": "secret-key-" + "s" * 32,
+        "RUNWAY_QBO__CLIENT_SECRET": "client-secret-value",
+        "RUNWAY_QBO__WEBHOOK_VERIFIER_TOKEN": "verifier-token-value",
+        "RUNWAY_SMTP_URL": "smtp://user:smtp-password-value@mail.example.com:25",
+    }
+    for variable, value in secrets.items():
+        monkeypatch.setenv(variable, value)
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    shown = repr(settings) + str(settings) + settings.model_dump_json()
+    assert [value for value in secrets.values() if value in shown] == []
+    assert settings.qbo.client_secret.get_secret_value() == "client-secret-value"

@@ -148,3 +148,18 @@ async def test_decide_bill_rejects_bad_input_and_writes_nothing(
         "This needs the operator role; the token 'looker' is viewer.",
     )
     assert await stored_decisions(database) == []
+
+
+async def test_a_note_past_1000_characters_is_bad_input_and_writes_nothing(
+    books: Books, operator_token: str, database: Database
+) -> None:
+    bill_id = by_qbo_id((await books.console())["bills"])["105"]["id"]
+
+    def asking(note: str) -> dict[str, str]:
+        return {"billId": bill_id, "action": "PAY_ON", "date": "2026-11-27", "note": note}
+
+    too_long = await books.api.query(DECIDE, operator_token, input=asking("n" * 1001))
+    assert error_of(too_long) == ("BAD_USER_INPUT", "'note' must be at most 1000 characters.")
+    assert await stored_decisions(database) == []
+    at_limit = await books.api.query(DECIDE, operator_token, input=asking("n" * 1000))
+    assert len(ok(at_limit)["decideBill"]["note"]) == 1000

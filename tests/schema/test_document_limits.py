@@ -171,3 +171,27 @@ async def test_an_unexpected_error_is_logged_once_with_its_path_and_traceback(
     # The expected error is a one-line DEBUG record, never an ERROR.
     debug = [record.getMessage() for record in ours if record.levelno == logging.DEBUG]
     assert debug == ["client error: Send an API token: 'Authorization: Bearer <token>'."]
+
+
+async def test_an_unexpected_error_is_logged_without_the_document_around_it(
+    production: httpx.AsyncClient, database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    """graphql-core renders an error with the document lines around each location; a client
+    chooses that text (up to the body limit), so none of it reaches the log."""
+    business = await make_business(database.sessions, name="Alder Dental")
+    token = await make_token(database.sessions, role="viewer", business_ids=[business.id or 0])
+    async with database.engine.begin() as connection:
+        await connection.execute(text("ALTER TABLE assessment RENAME TO assessment_gone"))
+    marker = "chosen-by-the-client"
+    query = "query($id: ID!) { business(id: $id) { hygiene { totalCount } } } # " + marker
+
+    with caplog.at_level(logging.DEBUG):
+        response = await production.post(
+            "/graphql",
+            json={"query": query, "variables": {"id": global_id("Business", business.id or 0)}},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert response.json()["errors"][0]["message"] == "Unexpected error."
+    logged = "\n".join(logging.Formatter("%(message)s").format(r) for r in caplog.records)
+    assert "Unexpected error at business.hygiene" in logged
+    assert marker not in logged

@@ -370,6 +370,47 @@ async def test_runs_are_for_admins_and_only_those_who_see_all_their_businesses(
     assert ok(await server.api.query(node, operator, id=run_id))["node"] is None
 
 
+async def test_a_viewer_can_neither_generate_nor_see_runs(
+    server: Server, admin_token: str, database: Database, load_companies: LoadCompanies
+) -> None:
+    await load(load_companies, 1)
+    viewer = await make_token(database.sessions, role="viewer")  # sees every business
+
+    assert error_code(await server.api.query(GENERATE, viewer, input={})) == "FORBIDDEN"
+    assert await count_rows(database, DigestRun) == 0
+    run_id = ok(await server.api.query(GENERATE, admin_token, input={"wait": True}))[
+        "generateDigests"
+    ]["id"]
+    assert error_code(await server.api.query(RUN, viewer, id=run_id)) == "FORBIDDEN"
+    node = "query Node($id: ID!) { node(id: $id) { id ... on DigestRun { total } } }"
+    assert ok(await server.api.query(node, admin_token, id=run_id))["node"]["total"] == 1
+    assert ok(await server.api.query(node, viewer, id=run_id))["node"] is None
+
+
+async def test_another_tenants_stored_digest_is_null_like_an_unknown_one(
+    server: Server, admin_token: str, database: Database, load_companies: LoadCompanies
+) -> None:
+    mine, theirs = await load(load_companies, 2)
+    ok(await server.api.query(GENERATE, admin_token, input={"wait": True}))
+    digest_ids = {}
+    for business in (mine, theirs):
+        stored = ok(
+            await server.api.query(
+                STORED, admin_token, businessId=global_id("Business", business), first=1
+            )
+        )
+        digest_ids[business] = stored["business"]["digests"]["edges"][0]["node"]["id"]
+    viewer = await make_token(database.sessions, role="viewer", business_ids=[mine])
+    node = "query Node($id: ID!) { node(id: $id) { id ... on StoredDigest { weekStart } } }"
+
+    own = ok(await server.api.query(node, viewer, id=digest_ids[mine]))
+    other = await server.api.query(node, viewer, id=digest_ids[theirs])
+    unknown = await server.api.query(node, viewer, id=global_id("StoredDigest", 987_654))
+    assert own["node"]["weekStart"] == WEEK
+    assert other == unknown == {"data": {"node": None}}
+    assert ok(await server.api.query(node, admin_token, id=digest_ids[theirs]))["node"]
+
+
 async def test_a_run_of_no_business_is_refused_and_an_empty_one_is_shown_to_no_scoped_admin(
     server: Server, admin_token: str, database: Database, load_companies: LoadCompanies
 ) -> None:

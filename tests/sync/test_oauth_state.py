@@ -121,3 +121,16 @@ async def test_spent_states_are_forgotten_once_they_could_no_longer_verify(
     await spend_state(database.sessions, SECRET_KEY, sign_state(SECRET_KEY, now=later), now=later)
 
     assert await used_states(database) == 1
+
+
+def test_the_state_key_is_the_secret_under_its_own_label() -> None:
+    """A state MACed with the secret itself, or with the QBO token cipher's key (same secret,
+    another label), is refused: neither key can stand in for the other."""
+    payload = f"nonce.{int(ISSUED.timestamp())}"
+    assert verify_state(SECRET_KEY, signed_payload(payload), now=ISSUED)
+    for key in (
+        SECRET_KEY.encode(),
+        hashlib.sha256(b"runway qbo tokens\0" + SECRET_KEY.encode()).digest(),
+    ):
+        mac = urlsafe_b64encode(hmac.new(key, payload.encode(), hashlib.sha256).digest())
+        assert not verify_state(SECRET_KEY, f"{payload}.{mac.decode().rstrip('=')}", now=ISSUED)
