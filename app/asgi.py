@@ -31,7 +31,7 @@ from app.db import create_engine, create_session_factory
 from app.digest_jobs import DigestJobs, digest_jobs_for
 from app.graphiql import STATIC_DIR, graphiql_html, load_examples
 from app.graphql_http import GraphQLOverHTTP
-from app.limits import BodySizeLimit, TokenLimits
+from app.limits import BodySizeLimit, KnownTokens, TokenLimits, bearer_fingerprint
 from app.logs import configure_logging
 from app.routes_qbo import qbo_routes
 from app.schedule import weekly_digest_schedule
@@ -64,7 +64,12 @@ class RunwayGraphQL(GraphQLOverHTTP[Context, None]):
     the GraphQL-over-HTTP spec asks (``app.graphql_http``), running trusted documents
     (``app.trusted_documents``) and serving its own GraphiQL page (``app.graphiql``)."""
 
-    def __init__(self, settings: Settings, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Callable[[], datetime] = utc_now,
+        known_tokens: KnownTokens | None = None,
+    ) -> None:
         super().__init__(
             build_schema(
                 introspection=settings.introspection_enabled, mask_errors=not settings.is_dev
@@ -74,6 +79,8 @@ class RunwayGraphQL(GraphQLOverHTTP[Context, None]):
         )
         self.settings = settings
         self.clock = clock
+        self.known_tokens = known_tokens or KnownTokens()
+        """Where accepted tokens are told to the per-token limits."""
         self.documents = DocumentGate(trusted_only=settings.trusted_documents_only)
         self.graphiql_page = graphiql_html(load_examples()) if settings.graphiql_enabled else ""
 
@@ -108,6 +115,10 @@ class RunwayGraphQL(GraphQLOverHTTP[Context, None]):
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         resources: Resources = request.app.state.resources
         authentication = await authenticate(request, resources.sessions)
+        if authentication.caller is not None:
+            fingerprint = bearer_fingerprint(request.headers["authorization"].encode("latin-1"))
+            if fingerprint is not None:
+                self.known_tokens.add(fingerprint)
         return Context(
             sessions=resources.sessions,
             caller=authentication.caller,
@@ -232,7 +243,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
                 await assessments.stop()
                 await engine.dispose()
 
-    graphql = RunwayGraphQL(settings, clock)
+    known_tokens = KnownTokens()
+    graphql = RunwayGraphQL(settings, clock, known_tokens)
     # Outermost first: CORS answers preflights and labels refusals (a browser can read a 429),
     # then the per-token limits, then the body limit (which only the admitted pay for).
     middleware = []
@@ -246,7 +258,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
             )
         )
     middleware += [
-        Middleware(TokenLimits, limits=settings.requests),
+        Middleware(TokenLimits, limits=settings.requests, known=known_tokens),
         Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
     ]
     graphiql = settings.graphiql_enabled

@@ -2,7 +2,8 @@
 
 - ``BodySizeLimit``: GraphQL's token and depth limits only run after the body is read and parsed;
   this refuses an oversized body first, by its ``Content-Length`` or as it streams in, with a 413.
-- ``TokenLimits``: per bearer token (or, without one, per client address), at most
+- ``TokenLimits``: per bearer token that authentication accepted (otherwise per client
+  address, so made-up tokens share their sender's limits), at most
   ``concurrent`` requests run at once and ``queued`` more wait their turn (beyond that a 429),
   a leaky bucket of ``burst`` requests refills at ``per_second`` (beyond that a 429 with the
   seconds until there is room in ``Retry-After``), and a request that runs longer than
@@ -134,14 +135,44 @@ async def _answer(send: Send, status: int, body: bytes, headers: list[tuple[byte
     await send({"type": "http.response.body", "body": body})
 
 
-def client_key(scope: Scope) -> str:
-    """Whom a request counts against: its bearer token (hashed: the clear token is kept nowhere),
+def bearer_fingerprint(authorization: bytes) -> str | None:
+    """The SHA-256 of an ``Authorization: Bearer`` header's token (the clear token is kept
+    nowhere), or ``None`` for any other header."""
+    scheme, _, token = authorization.partition(b" ")
+    if scheme.lower() == b"bearer" and token.strip():
+        return hashlib.sha256(token.strip()).hexdigest()
+    return None
+
+
+class KnownTokens:
+    """Fingerprints of the tokens authentication accepted lately (bounded, least recent out).
+
+    Only these are counted as tokens: a made-up token on every request would otherwise get fresh
+    buckets each time, so a request bearing a token never seen valid counts against its address.
+    """
+
+    def __init__(self, capacity: int = 10_000) -> None:
+        self._capacity = capacity
+        self._seen: OrderedDict[str, None] = OrderedDict()
+
+    def add(self, fingerprint: str) -> None:
+        self._seen[fingerprint] = None
+        self._seen.move_to_end(fingerprint)
+        while len(self._seen) > self._capacity:
+            self._seen.popitem(last=False)
+
+    def __contains__(self, fingerprint: object) -> bool:
+        return fingerprint in self._seen
+
+
+def client_key(scope: Scope, known: KnownTokens) -> str:
+    """Whom a request counts against: its bearer token once authentication has accepted it,
     else the client's address."""
     for name, value in scope["headers"]:
         if name == b"authorization":
-            scheme, _, token = value.partition(b" ")
-            if scheme.lower() == b"bearer" and token.strip():
-                return "token:" + hashlib.sha256(token.strip()).hexdigest()
+            fingerprint = bearer_fingerprint(value)
+            if fingerprint is not None and fingerprint in known:
+                return "token:" + fingerprint
     client = scope.get("client")
     return f"address:{client[0] if client else 'unknown'}"
 
@@ -162,14 +193,18 @@ class TokenLimits:
 
     app: ASGIApp
     limits: RequestLimits = field(default_factory=RequestLimits)
-    paths: tuple[str, ...] = ("/graphql",)
+    known: KnownTokens = field(default_factory=KnownTokens)
+    """The tokens authentication accepted (it adds them; see ``KnownTokens``)."""
+    paths: tuple[str, ...] = ("/graphql", "/healthz")
+    """Limited paths: not the QBO routes, whose responses carry their syncs as background
+    tasks (the timeout would cut them short); they check a signature or a MAC first."""
     _clients: OrderedDict[str, _Client] = field(default_factory=OrderedDict, init=False)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] not in self.paths:
             await self.app(scope, receive, send)
             return
-        client = self._client(client_key(scope))
+        client = self._client(client_key(scope, self.known))
         if not client.bucket.has_capacity():
             wait = math.ceil(1 / self.limits.per_second)
             await self._too_many(send, f"{self.limits.per_second:g} requests a second", wait)

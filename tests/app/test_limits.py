@@ -8,7 +8,7 @@ import pytest
 
 from app.asgi import create_app
 from app.job_options import AssessmentJobOptions
-from app.limits import RequestLimits, client_key
+from app.limits import KnownTokens, RequestLimits, bearer_fingerprint, client_key
 from app.settings import Settings
 from tests.conftest import Database
 from tests.factories import make_token
@@ -73,12 +73,20 @@ def _post(
     )
 
 
+async def accepted(http: httpx.AsyncClient, database: Database, name: str) -> str:
+    """A new token, used once: accepted by authentication, it counts against itself from now
+    on (before that, against its sender's address)."""
+    token = await make_token(database.sessions, name=name)
+    assert (await _post(http, token)).status_code == 200
+    return token
+
+
 async def test_a_token_past_its_concurrency_gets_429_and_others_do_not(
     serve: Serve, database: Database
 ) -> None:
     http = await serve(RequestLimits(concurrent=1, queued=0))
-    busy = await make_token(database.sessions, name="busy")
-    other = await make_token(database.sessions, name="other")
+    busy = await accepted(http, database, "busy")
+    other = await accepted(http, database, "other")
     held = HeldBody()
     first = asyncio.create_task(_post(http, busy, held))
     await held.reading.wait()  # admitted, and reading its body
@@ -101,7 +109,7 @@ async def test_requests_past_the_running_slots_wait_their_turn(
     serve: Serve, database: Database
 ) -> None:
     http = await serve(RequestLimits(concurrent=1, queued=1))
-    token = await make_token(database.sessions, name="queued")
+    token = await accepted(http, database, "queued")
     held = HeldBody()
     first = asyncio.create_task(_post(http, token, held))
     await held.reading.wait()
@@ -115,7 +123,7 @@ async def test_a_token_past_its_rate_gets_429_with_retry_after(
 ) -> None:
     # A bucket of 2 that refills one request every 1,000 seconds.
     http = await serve(RequestLimits(per_second=0.001, burst=2, tracked_clients=1))
-    token = await make_token(database.sessions, name="fast")
+    token = await accepted(http, database, "fast")
     statuses = [(await _post(http, token)).status_code for _ in range(2)]
     refused = await _post(http, token)
     assert statuses == [200, 200]
@@ -125,7 +133,7 @@ async def test_a_token_past_its_rate_gets_429_with_retry_after(
 
     # Another token has a bucket of its own; remembering only one client, the first one's
     # bucket is forgotten (idle), so memory stays bounded however many tokens call.
-    other = await make_token(database.sessions, name="other")
+    other = await accepted(http, database, "other")
     assert (await _post(http, other)).status_code == 200
     assert (await _post(http, token)).status_code == 200
 
@@ -134,7 +142,7 @@ async def test_a_request_past_the_timeout_is_stopped_with_a_coded_504(
     serve: Serve, database: Database
 ) -> None:
     http = await serve(RequestLimits(timeout_seconds=0.05))
-    token = await make_token(database.sessions, name="slow")
+    token = await accepted(http, database, "slow")
     held = HeldBody()  # never released: the request can only end by the timeout
     response = await _post(http, token, held)
     assert response.status_code == 504
@@ -145,16 +153,43 @@ async def test_a_request_past_the_timeout_is_stopped_with_a_coded_504(
     assert (await _post(http, token)).status_code == 200
 
 
-def test_requests_count_against_their_token_else_their_address() -> None:
+def test_requests_count_against_their_accepted_token_else_their_address() -> None:
     def scope(headers: list[tuple[bytes, bytes]]) -> dict[str, object]:
         return {"headers": headers, "client": ("10.1.2.3", 5000)}
 
-    token = client_key(scope([(b"authorization", b"Bearer rwy_secret")]))
+    known = KnownTokens()
+    bearer = [(b"authorization", b"Bearer rwy_secret")]
+    assert client_key(scope(bearer), known) == "address:10.1.2.3"  # not yet accepted
+    fingerprint = bearer_fingerprint(b"Bearer rwy_secret")
+    assert fingerprint is not None
+    known.add(fingerprint)
+    token = client_key(scope(bearer), known)
     assert token.startswith("token:") and "rwy_secret" not in token
-    assert client_key(scope([(b"authorization", b"Bearer  rwy_secret ")])) == token
-    assert client_key(scope([])) == "address:10.1.2.3"
-    assert client_key(scope([(b"authorization", b"Basic abc")])) == "address:10.1.2.3"
-    assert client_key({"headers": []}) == "address:unknown"
+    assert client_key(scope([(b"authorization", b"Bearer  rwy_secret ")]), known) == token
+    assert client_key(scope([]), known) == "address:10.1.2.3"
+    assert client_key(scope([(b"authorization", b"Basic abc")]), known) == "address:10.1.2.3"
+    assert client_key({"headers": []}, known) == "address:unknown"
+
+
+def test_known_tokens_keep_the_most_recent() -> None:
+    known = KnownTokens(capacity=2)
+    for fingerprint in ("a", "b", "a", "c"):
+        known.add(fingerprint)
+    assert ("a" in known, "b" in known, "c" in known) == (True, False, True)
+
+
+async def test_made_up_tokens_share_their_address_s_limits(
+    serve: Serve, database: Database
+) -> None:
+    """A new made-up token on every request gets no fresh bucket: unknown tokens count against
+    the sender's address, while an accepted token keeps its own limits."""
+    http = await serve(RequestLimits(per_second=0.01, burst=3))
+    real = await make_token(database.sessions, name="real")
+    assert (await _post(http, real)).status_code == 200  # accepted: it has its own bucket now
+    answers = [(await _post(http, f"rwy_made_up_{n}")).status_code for n in range(4)]
+    assert answers == [200, 200, 429, 429]  # the address's burst of 3, the first spent above
+    assert (await http.get("/healthz")).status_code == 429  # the same address, limited too
+    assert (await _post(http, real)).status_code == 200
 
 
 async def test_the_body_limit_guards_every_route_the_webhook_included(serve: Serve) -> None:
