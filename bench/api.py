@@ -6,7 +6,10 @@ or under uvicorn in a child process on a loopback port (``serve_tcp``).
     python -m uvicorn bench.api:served_app --factory --host 127.0.0.1 --port PORT \
         --log-level warning --no-access-log
 
-which is ``runway serve`` (one uvicorn process, the app's default settings) less the access log.
+which is ``runway serve`` (one uvicorn process, the app's default settings) less the access log,
+and with the per-token request limits lifted (``BENCH_LIMITS``): every benchmark client shares one
+token, standing for many users, and what is measured is the server, not the limiter (the peer has
+none).
 """
 
 import sys
@@ -22,6 +25,7 @@ from starlette.applications import Starlette
 
 from app.asgi import create_app
 from app.job_options import AssessmentJobOptions
+from app.limits import RequestLimits
 from app.settings import Settings
 from bench.databases import Target
 from bench.fixtures import NOW
@@ -31,6 +35,16 @@ from domains.access import queries as access_queries
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "docs" / "queries"
 ADVISOR_OVERVIEW = (QUERIES / "advisor_overview.graphql").read_text()
+
+
+BENCH_LIMITS = RequestLimits(concurrent=1000, queued=10_000, per_second=1e9, burst=1_000_000_000)
+"""Per-token limits no benchmark reaches (the defaults would refuse its single token's load)."""
+BENCH_LIMITS_ENV = {
+    "RUNWAY_REQUESTS__CONCURRENT": str(BENCH_LIMITS.concurrent),
+    "RUNWAY_REQUESTS__QUEUED": str(BENCH_LIMITS.queued),
+    "RUNWAY_REQUESTS__PER_SECOND": str(BENCH_LIMITS.per_second),
+    "RUNWAY_REQUESTS__BURST": str(BENCH_LIMITS.burst),
+}
 
 
 class QueryFailed(RuntimeError):
@@ -64,6 +78,7 @@ async def serve(target: Target) -> AsyncIterator[Api]:
     settings = Settings(
         database_url=target.url,
         assessments=AssessmentJobOptions(in_server=False),
+        requests=BENCH_LIMITS,
         _env_file=None,
     )
     app = create_app(settings, clock=lambda: NOW)
@@ -111,7 +126,11 @@ async def serve_tcp(target: Target, *, clients: int = 100) -> AsyncIterator[Api]
         uvicorn_argv,
         ready=_healthy,
         cwd=ROOT,
-        env={"RUNWAY_DATABASE_URL": target.url, "RUNWAY_ASSESSMENTS__IN_SERVER": "false"},
+        env={
+            "RUNWAY_DATABASE_URL": target.url,
+            "RUNWAY_ASSESSMENTS__IN_SERVER": "false",
+            **BENCH_LIMITS_ENV,
+        },
     ) as server:
         limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
         async with httpx.AsyncClient(base_url=server.base_url, timeout=600, limits=limits) as http:
