@@ -27,7 +27,7 @@ from app.assessment_jobs import AssessmentJob
 from app.assessment_runner import AssessmentRunner
 from app.auth import authenticate
 from app.database_problems import check_database, explain
-from app.db import create_engine, create_session_factory
+from app.db import create_session_factory, pooled_engine
 from app.digest_jobs import DigestJobs, digest_jobs_for
 from app.graphiql import STATIC_DIR, graphiql_html, load_examples
 from app.graphql_http import GraphQLOverHTTP
@@ -206,12 +206,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        engine = create_engine(
-            settings.database_url,
-            pool_size=settings.database_pool_size,
-            max_overflow=settings.database_max_overflow,
-            pool_timeout=settings.database_pool_timeout,
-        )
+        engine = pooled_engine(settings)
         async with httpx.AsyncClient(timeout=settings.qbo.timeout_seconds) as http:
             sessions = create_session_factory(engine)
             assessments = AssessmentRunner(settings.database_url, clock=clock)

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from app.settings import Settings
 from domains.sqltypes import dumps_json, loads_json
 
 
@@ -30,6 +31,16 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
     if is_sqlite:
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
     return engine
+
+
+def pooled_engine(settings: Settings) -> AsyncEngine:
+    """The engine of a long-running process (server or worker), pooled as ``settings`` say."""
+    return create_engine(
+        settings.database_url,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+        pool_timeout=settings.database_pool_timeout,
+    )
 
 
 def _configure_sqlite(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:

@@ -12,7 +12,7 @@ import signal
 
 from app.assessment_jobs import AssessmentJob
 from app.assessment_runner import AssessmentRunner
-from app.db import create_engine, create_session_factory
+from app.db import create_session_factory, pooled_engine
 from app.digest_jobs import digest_jobs_for
 from app.settings import Settings
 from resolvers.clock import utc_now
@@ -26,7 +26,7 @@ async def run_worker(settings: Settings, *, stop: asyncio.Event | None = None) -
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    engine = create_engine(settings.database_url, pool_size=settings.database_pool_size)
+    engine = pooled_engine(settings)
     sessions = create_session_factory(engine)
     runner = AssessmentRunner(settings.database_url, clock=utc_now)
     await runner.start()
