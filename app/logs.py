@@ -7,7 +7,8 @@ nothing; when the queue is full, records are dropped and counted rather than wai
 the count is reported by the next record that gets through.
 
 Libraries' chatter (httpx's "HTTP Request: …" line for every QBO call, the SQLite driver's
-debug lines) is held at WARNING unless the level is DEBUG, which shows everything.
+debug lines, Alembic's line per migration: the commands report what they did themselves) is held
+at WARNING unless the level is DEBUG, which shows everything.
 """
 
 import atexit
@@ -20,7 +21,7 @@ from typing import TextIO
 QUEUE_SIZE = 10_000
 """Records waiting for the writer thread before new ones are dropped."""
 
-CHATTY_LIBRARIES = ("httpx", "httpcore", "aiosqlite", "asyncio", "hpack", "multipart")
+CHATTY_LIBRARIES = ("httpx", "httpcore", "aiosqlite", "asyncio", "hpack", "multipart", "alembic")
 """Loggers held at WARNING unless the level is DEBUG."""
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"

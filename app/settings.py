@@ -112,8 +112,8 @@ class Settings(BaseSettings):
         if value is None:
             return None
         form = (
-            "five fields: minute hour day-of-month month weekday, in each business's local time "
-            "(weekdays 0-6, MON-SUN)"
+            "five fields: minute hour day-of-month month weekday, in each business's local "
+            "time; weekdays 0-6 or MON-SUN"
         )
         if len(value.split()) != 5:
             raise ValueError(f"{value!r} has {len(value.split())} fields; a schedule has {form}")

@@ -73,7 +73,8 @@ def test_serve_with_an_invalid_schedule_stops_before_starting(tmp_path: Path) ->
     assert result.stderr.splitlines() == [
         "Invalid settings:",
         "  RUNWAY_DIGEST_SCHEDULE: '61 7 * * 5' is not a valid cron expression (five fields: "
-        "minute hour day-of-month month weekday, in UTC (weekdays 0-6, MON-SUN)); "
+        "minute hour day-of-month month weekday, in each business's local time; weekdays 0-6 "
+        "or MON-SUN); "
         "e.g. RUNWAY_DIGEST_SCHEDULE='0 7 * * FRI'",
         "  RUNWAY_LOG_LEVEL: 'verbose' is not a log level: one of DEBUG, INFO, WARNING, ERROR, "
         "CRITICAL; e.g. RUNWAY_LOG_LEVEL=WARNING",

@@ -111,6 +111,7 @@ def test_logs_go_through_the_queue_and_libraries_stay_quiet() -> None:
         logging.getLogger("app.example").info("kept")
         logging.getLogger("httpx").info("HTTP Request: GET https://quickbooks.example")
         logging.getLogger("httpx").warning("httpx trouble")
+        logging.getLogger("alembic.runtime.migration").info("Running upgrade 0001 -> 0002")
         [handler] = logging.getLogger().handlers
         assert isinstance(handler, DroppingQueueHandler)
     finally:
