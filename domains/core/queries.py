@@ -73,7 +73,11 @@ async def list_businesses_by_ids(
 async def upsert_business(
     session: AsyncSession, *, realm_id: str, values: dict[str, Any]
 ) -> Business:
-    """Create the business for ``realm_id`` or refresh its company details; returns it."""
+    """Create the business for ``realm_id`` or refresh its company details; returns it.
+
+    Details the views show (its name, currency, time zone, e-mail) that changed mark its stored
+    views stale (``data_version``), as a changed bill would.
+    """
     business = (
         await session.scalars(select(Business).where(col(Business.realm_id) == realm_id))
     ).one_or_none()
@@ -81,8 +85,12 @@ async def upsert_business(
         business = Business(realm_id=realm_id, **values)
         session.add(business)
     else:
+        changed = False
         for name, value in values.items():
+            changed = changed or getattr(business, name) != value
             setattr(business, name, value)
+        if changed:
+            business.data_version += 1
     await session.flush()
     return business
 

@@ -137,10 +137,17 @@ async def test_upsert_business_creates_once_then_refreshes_the_same_row(
             session, realm_id="9130000000000888", values={"name": "Other"}
         )
 
+    async with database.sessions.begin() as session:
+        same = await queries.upsert_business(
+            session, realm_id="9130000000000777", values={"name": "New Name", "country": "US"}
+        )
+
     assert refreshed.id == created.id
     assert (refreshed.name, refreshed.country) == ("New Name", "US")  # untouched columns stay
     assert other.id != created.id
     assert await names(database, allowed_ids=None, limit=10) == ["New Name", "Other"]
+    # A changed detail the views show marks them stale; the same details again change nothing.
+    assert (created.data_version, refreshed.data_version, same.data_version) == (0, 1, 1)
 
 
 AS_OF = date(2026, 11, 20)
