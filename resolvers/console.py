@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from domains.assessments.loaders import TotalsKey
-from domains.assessments.pages import BillCriteria, GroupTotal, InvoiceCriteria
+from domains.assessments.pages import BillCriteria, GroupTotal, InvoiceCriteria, PageRow
 from domains.core.models import Business
 from resolvers.assessment_records import BILL, INVOICE, PayPlanHeadline
 from resolvers.loaders import Loaders
@@ -162,15 +162,16 @@ class DecisionConsole:
         )
 
 
-def _bill(row: Any) -> BillAssessment:
+def _bill(row: PageRow) -> BillAssessment:
     return BILL.validate_python(row.payload)
 
 
-def _invoice(row: Any) -> InvoiceAssessment:
+def _invoice(row: PageRow) -> InvoiceAssessment:
     return INVOICE.validate_python(row.payload)
 
 
-def _step(row: Any) -> PayPlanStep:
+def _step(row: PageRow) -> PayPlanStep:
+    assert row.plan_cash_after is not None  # the pay plan's page reads only planned bills
     return PayPlanStep(BILL.validate_python(row.payload), row.plan_cash_after)
 
 

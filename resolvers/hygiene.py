@@ -8,10 +8,9 @@ import asyncio
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from domains.assessments.loaders import TotalsKey
-from domains.assessments.pages import ItemCriteria, ItemTotals
+from domains.assessments.pages import ItemCriteria, ItemTotals, PageRow
 from domains.core.models import Business
 from resolvers.assessment_records import HYGIENE_ITEM, HygieneHeadline, code_mask
 from resolvers.errors import InvalidRequest
@@ -118,7 +117,7 @@ class HygieneTray:
         )
 
 
-def _item(row: Any) -> HygieneItem:
+def _item(row: PageRow) -> HygieneItem:
     return HYGIENE_ITEM.validate_python(row.payload)
 
 

@@ -7,9 +7,10 @@ index: a record added before it between two requests doesn't shift what comes ne
 
 import asyncio
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from domains.assessments.loaders import CountKey, Criteria, PageKey
+from domains.assessments.pages import PageRow
 from resolvers.errors import InvalidPageRequest
 from resolvers.loaders import Loaders
 from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
@@ -35,7 +36,7 @@ async def stored_page(
     criteria: Criteria,
     first: int | None,
     after: str | None,
-    decode: Callable[[Any], Item],
+    decode: Callable[[PageRow], Item],
     group: str | None = None,
 ) -> Page[Item]:
     """A page of ``kind`` records of one assessment, and how many the criteria select."""

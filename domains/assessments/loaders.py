@@ -26,7 +26,6 @@ from domains.assessments.queries import AssessmentKey
 
 Sessions = async_sessionmaker[AsyncSession]
 Criteria = pages.ItemCriteria | pages.BillCriteria | pages.InvoiceCriteria | None
-RecordRow = AssessedHygieneItem | AssessedBill | AssessedInvoice
 
 
 class AssessmentsByKey(DataLoader[AssessmentKey, Assessment | None]):
@@ -90,18 +89,18 @@ def _model_and_conditions(
     return AssessedBill, conditions
 
 
-class Pages(DataLoader[PageKey, list[RecordRow]]):
+class Pages(DataLoader[PageKey, list[pages.PageRow]]):
     """Pages of records; keys that differ only by assessment share one statement."""
 
     def __init__(self, sessions: Sessions) -> None:
         super().__init__()
         self._sessions = sessions
 
-    async def batch_load_fn(self, keys: Sequence[PageKey]) -> list[list[RecordRow]]:
+    async def batch_load_fn(self, keys: Sequence[PageKey]) -> list[list[pages.PageRow]]:
         by_batch: dict[tuple[Any, ...], list[int]] = defaultdict(list)
         for key in keys:
             by_batch[key.batch].append(key.assessment_id)
-        found: dict[PageKey, list[RecordRow]] = {}
+        found: dict[PageKey, list[pages.PageRow]] = {}
         async with self._sessions() as session:
             for (kind, criteria, group, after, limit), ids in by_batch.items():
                 model, conditions = _model_and_conditions(kind, criteria, group)

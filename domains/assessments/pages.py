@@ -15,14 +15,29 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, func, select, true, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from domains.assessments.models import AssessedBill, AssessedHygieneItem, AssessedInvoice
 from domains.sqltypes import Money
 
-Record = AssessedHygieneItem | AssessedBill | AssessedInvoice
 RecordModel = type[AssessedHygieneItem] | type[AssessedBill] | type[AssessedInvoice]
+
+
+@dataclass(frozen=True)
+class PageRow:
+    """What a page shows of one stored record: its rules' output and where it sorts.
+
+    Plain values read as columns, not ORM entities: a page builds 50 to 100 of them per request,
+    and hydrating entities (identity map, instrumentation, SQLModel's init) cost more than the
+    read itself.
+    """
+
+    assessment_id: int
+    sort_key: str
+    payload: dict[str, Any]
+    plan_cash_after: Decimal | None = None
+    """Bills only: the cash left once this bill and every one before it in the pay plan are paid."""
+
 
 HIGH_RANK, MEDIUM_RANK, LOW_RANK = 3, 2, 1
 
@@ -118,13 +133,16 @@ async def page_rows(
     conditions: Sequence[ColumnElement[bool]],
     after: str | None,
     limit: int,
-) -> dict[int, list[Record]]:
+) -> dict[int, list[PageRow]]:
     """Up to ``limit`` records per assessment after the sort key ``after``, in page order."""
     if not assessment_ids or limit <= 0:
         return {assessment_id: [] for assessment_id in assessment_ids}
+    columns: list[Any] = [col(model.assessment_id), col(model.sort_key), col(model.payload)]
+    if model is AssessedBill:
+        columns.append(col(AssessedBill.plan_cash_after))
 
     def branch(assessment_id: int) -> Select[Any]:
-        statement = select(model).where(col(model.assessment_id) == assessment_id, *conditions)
+        statement = select(*columns).where(col(model.assessment_id) == assessment_id, *conditions)
         if after is not None:
             statement = statement.where(col(model.sort_key) > after)
         return statement.order_by(col(model.sort_key)).limit(limit)
@@ -133,10 +151,10 @@ async def page_rows(
         statement = branch(assessment_ids[0])
     else:
         together = union_all(*(branch(i).subquery().select() for i in assessment_ids)).subquery()
-        statement = select(aliased(model, together))
-    grouped: dict[int, list[Record]] = defaultdict(list)
-    for row in (await session.scalars(statement)).all():
-        grouped[row.assessment_id].append(row)
+        statement = select(together)
+    grouped: dict[int, list[PageRow]] = defaultdict(list)
+    for found in (await session.execute(statement)).all():
+        grouped[found[0]].append(PageRow(*found))
     for rows in grouped.values():
         rows.sort(key=lambda row: row.sort_key)
     return {assessment_id: grouped.get(assessment_id, []) for assessment_id in assessment_ids}

@@ -17,7 +17,7 @@ from domains.upsert import UPSERT_PAGE_ROWS
 from sync.mapping import ENTITY_ORDER, MappedBatch, map_objects, parse_qbo_json, upsert_batch
 from tests.conftest import Database
 
-MIRROR_TABLES = [
+FLOOR_TABLES = [
     "term", "account", "vendor", "customer", "bill", "bill_line", "invoice", "invoice_line",
     "bill_payment", "bill_payment_line", "payment", "payment_line", "purchase",
 ]  # fmt: skip
@@ -99,7 +99,7 @@ async def dump(database: Database) -> dict[str, list[tuple[Any, ...]]]:
                 tuple(row)
                 for row in await session.execute(select(tables[name]).order_by(tables[name].c.id))
             ]
-            for name in MIRROR_TABLES
+            for name in FLOOR_TABLES
         }
 
 
