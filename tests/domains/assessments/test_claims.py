@@ -125,17 +125,19 @@ async def test_owners_claiming_at_once_never_both_win_a_business(database: Datab
     }
 
 
-async def waiting_on_a_lock(database: Database) -> None:
-    """Return once a PostgreSQL backend of this database waits on a row lock."""
+async def waiting_on_a_lock(database: Database, waiter: asyncio.Task[list[int]]) -> None:
+    """Return once a PostgreSQL backend of this database waits on a row lock; fail if ``waiter``
+    finishes first (it never waited). The caller bounds this in time: on a loaded machine the
+    waiter's new connection can take longer than any fixed number of polls."""
     waiting = text(
         "select count(*) from pg_stat_activity "
         "where datname = current_database() and wait_event_type = 'Lock'"
     )
     async with database.engine.connect() as connection:
-        for _ in range(10_000):  # bounded in polls, not in time
+        while not waiter.done():
             if await connection.scalar(waiting):
                 return
-    raise AssertionError("no claim ever waited on a lock")
+    raise AssertionError("the claim finished without waiting on a lock")
 
 
 async def test_a_claim_waits_for_an_uncommitted_one_and_then_loses(database: Database) -> None:
@@ -159,7 +161,7 @@ async def test_a_claim_waits_for_an_uncommitted_one_and_then_loses(database: Dat
             b_task = asyncio.create_task(claim_b())
             if database.kind == "postgresql":
                 async with asyncio.timeout(HOLD_TIMEOUT):
-                    await waiting_on_a_lock(database)
+                    await waiting_on_a_lock(database, b_task)
                 assert not b_task.done()
         async with asyncio.timeout(HOLD_TIMEOUT):
             b = await b_task
