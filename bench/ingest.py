@@ -25,19 +25,16 @@ from app.migrations import upgrade_database_async
 from app.settings import Settings
 from bench.context import BenchContext
 from bench.databases import Connected, Kind, connect
-from bench.fixtures import NOW, business_values, mapped_pages
+from bench.fixtures import NOW
 from bench.report import Table, verdict
 from bench.timing import profile_notes, profiled, timed
-from bench.upsert import upsert_batch_statement_per_chunk
-from domains.core import queries as core_queries
-from domains.upsert import UpsertOutcome
+from bench.upsert import measure_upserts
 from resolvers.thresholds import Thresholds
 from sync.client import RetryPolicy
 from sync.connection import connect_realm
 from sync.engine import SyncOptions, SyncOutcome, sync_businesses
 from sync.fakeqbo.generator import CompanySize, GeneratedCompany, generate_company
 from sync.fakeqbo.server import FakeQbo, create_fake_qbo_app
-from sync.mapping import MappedBatch, upsert_batch
 from sync.settings import QboSettings
 
 logger = logging.getLogger(__name__)
@@ -257,64 +254,6 @@ async def _measure_sync(
     return found[0]
 
 
-@dataclass(frozen=True)
-class UpsertRates:
-    kind: Kind
-    rows: int
-    current_seconds: float
-    previous_seconds: float
-
-    @property
-    def current_rate(self) -> float:
-        return self.rows / self.current_seconds
-
-    @property
-    def previous_rate(self) -> float:
-        return self.rows / self.previous_seconds
-
-
-Writer = Callable[..., Awaitable[UpsertOutcome]]
-
-
-async def _write_pages(
-    database: Connected, companies: Sequence[GeneratedCompany], writer: Writer, realm_suffix: str
-) -> tuple[int, float]:
-    """Objects written and seconds spent in ``writer`` only (mapping and the business untimed).
-
-    Each writer gets businesses of its own (``realm_suffix``), so both insert into empty books.
-    """
-    objects, seconds = 0, 0.0
-    for company in companies:
-        async with database.sessions.begin() as session:
-            business = await core_queries.upsert_business(
-                session,
-                realm_id=f"{company.realm_id}{realm_suffix}",
-                values=business_values(company),
-            )
-            assert business.id is not None
-            pages: list[MappedBatch] = mapped_pages(company, business.id)
-            started = time.perf_counter()
-            for batch in pages:
-                await writer(session, batch)
-            seconds += time.perf_counter() - started
-            objects += sum(len(batch.rows) for batch in pages)
-    return objects, seconds
-
-
-async def _measure_upserts(
-    context: BenchContext, kind: Kind, companies: Sequence[GeneratedCompany]
-) -> UpsertRates:
-    timings = {}
-    target = await context.workspace.scratch(kind, "upsert")
-    await upgrade_database_async(target.url)
-    async with connect(target) as database:
-        for suffix, writer in (("1", upsert_batch), ("2", upsert_batch_statement_per_chunk)):
-            await _write_pages(database, companies[:1], writer, suffix)  # warm: compiled SQL
-            timings[suffix] = await _write_pages(database, companies[1:], writer, suffix)
-    await context.workspace.drop(target)
-    return UpsertRates(kind, timings["1"][0], timings["1"][1], timings["2"][1])
-
-
 async def _profile_sync(
     context: BenchContext, kind: Kind, companies: Sequence[GeneratedCompany]
 ) -> list[str]:
@@ -391,7 +330,7 @@ async def run(context: BenchContext) -> list[Table]:
             ]
         )
         sample = companies[: max(2, len(companies) // 4)]
-        rates = await _measure_upserts(context, kind, sample)
+        rates = await measure_upserts(context, kind, sample)
         upserts.rows.append(
             [
                 kind,

@@ -5,17 +5,27 @@ multi-row statement (500 rows x ~17 bind parameters) each time: its compiled cac
 since the statement's shape follows the chunk's length. ``domains.upsert.upsert_rows`` now builds
 one statement per table and executes it with the list of rows. The semantics here are the same
 (newest version wins, lines replaced only for written parents, by the same helpers), so the two
-are timed on the same pages and the ratio is the fix's worth.
+are timed on the same pages and the ratio is the fix's worth (``measure_upserts``, the upsert
+table of ``bench sync``).
 """
 
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.migrations import upgrade_database_async
+from bench.context import BenchContext
+from bench.databases import Connected, Kind, connect
+from bench.fixtures import business_values, mapped_pages
+from domains.core import queries as core_queries
 from domains.upsert import UpsertOutcome, latest_per_key, replace_children
-from sync.mapping import MappedBatch
+from sync.fakeqbo.generator import GeneratedCompany
+from sync.mapping import MappedBatch, upsert_batch
 
 CHUNK = 500
 
@@ -52,3 +62,61 @@ async def upsert_batch_statement_per_chunk(
         for child in batch.children:
             await replace_children(session, child, {qbo_id: row_id for row_id, qbo_id in written})
     return outcome
+
+
+@dataclass(frozen=True)
+class UpsertRates:
+    kind: Kind
+    rows: int
+    current_seconds: float
+    previous_seconds: float
+
+    @property
+    def current_rate(self) -> float:
+        return self.rows / self.current_seconds
+
+    @property
+    def previous_rate(self) -> float:
+        return self.rows / self.previous_seconds
+
+
+Writer = Callable[..., Awaitable[UpsertOutcome]]
+
+
+async def _write_pages(
+    database: Connected, companies: Sequence[GeneratedCompany], writer: Writer, realm_suffix: str
+) -> tuple[int, float]:
+    """Objects written and seconds spent in ``writer`` only (mapping and the business untimed).
+
+    Each writer gets businesses of its own (``realm_suffix``), so both insert into empty books.
+    """
+    objects, seconds = 0, 0.0
+    for company in companies:
+        async with database.sessions.begin() as session:
+            business = await core_queries.upsert_business(
+                session,
+                realm_id=f"{company.realm_id}{realm_suffix}",
+                values=business_values(company),
+            )
+            assert business.id is not None
+            pages: list[MappedBatch] = mapped_pages(company, business.id)
+            started = time.perf_counter()
+            for batch in pages:
+                await writer(session, batch)
+            seconds += time.perf_counter() - started
+            objects += sum(len(batch.rows) for batch in pages)
+    return objects, seconds
+
+
+async def measure_upserts(
+    context: BenchContext, kind: Kind, companies: Sequence[GeneratedCompany]
+) -> UpsertRates:
+    timings = {}
+    target = await context.workspace.scratch(kind, "upsert")
+    await upgrade_database_async(target.url)
+    async with connect(target) as database:
+        for suffix, writer in (("1", upsert_batch), ("2", upsert_batch_statement_per_chunk)):
+            await _write_pages(database, companies[:1], writer, suffix)  # warm: compiled SQL
+            timings[suffix] = await _write_pages(database, companies[1:], writer, suffix)
+    await context.workspace.drop(target)
+    return UpsertRates(kind, timings["1"][0], timings["1"][1], timings["2"][1])
